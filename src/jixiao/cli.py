@@ -1,0 +1,86 @@
+"""Command line: argument parsing and printing only; the work is in the pipeline."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+
+from jixiao.model import Document
+from jixiao.pipeline import extract_file, iter_inputs
+from jixiao.render.jsonout import document_to_dict
+
+app = typer.Typer(
+    help="jixiao（绩效）：预算绩效自评表的读取、复算与审核 / read, re-score and review self-evaluations.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console(stderr=True)
+
+
+@app.callback()
+def main() -> None:
+    """jixiao 命令行 / the jixiao command line."""
+
+
+def _dump(document: Document) -> str:
+    return json.dumps(document_to_dict(document), ensure_ascii=False, indent=1)
+
+
+@app.command()
+def extract(
+    paths: Annotated[list[Path], typer.Argument(help="文件或文件夹（递归）/ files or folders")],
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="输出目录 / output folder")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="打印到标准输出 / print JSON to stdout")] = False,
+) -> None:
+    """读取文档，输出 jixiao/1 JSON / extract forms as jixiao/1 JSON."""
+    if out is None and not as_json:
+        console.print("[red]请给出 --out 目录或 --json[/red] / give --out DIR or --json")
+        raise typer.Exit(2)
+    files = list(iter_inputs(paths))
+    if not files:
+        console.print("[red]没有找到可读取的文件[/red] / no input files")
+        raise typer.Exit(2)
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+    summary = Table(title="提取结果 / extraction")
+    for column in ("文件", "表单", "项目表", "部门表", "报告", "问题"):
+        summary.add_column(column)
+    failed: list[str] = []
+    with Progress(
+        TextColumn("[bold]提取[/bold]"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
+        console=console, transient=True, disable=not console.is_terminal,
+    ) as progress:
+        task = progress.add_task("", total=len(files))
+        for file in files:
+            progress.update(task, description=file.name)
+            document = extract_file(file)
+            fatal = [p for p in document.problems if p.fatal]
+            if fatal:
+                failed.append(file.name)
+                for problem in fatal:
+                    console.print(f"[red]{file}: {problem.message}[/red]")
+            else:
+                text = _dump(document)
+                if as_json:
+                    sys.stdout.write(text + "\n")
+                if out is not None:
+                    (out / f"{file.stem}.json").write_text(text + "\n", encoding="utf-8")
+            kinds = [form.kind for form in document.forms]
+            summary.add_row(
+                file.name, str(len(kinds)), str(kinds.count("project")), str(kinds.count("department")),
+                str(kinds.count("report")), "；".join(p.message for p in document.problems),
+            )
+            progress.advance(task)
+    console.print(summary)
+    if out is not None:
+        console.print(f"输出目录 / output: {out}")
+    if failed:
+        console.print(f"[red]{len(failed)} 个文件无法读取：{'、'.join(failed)}[/red]")
+        raise typer.Exit(1)

@@ -1,0 +1,156 @@
+"""Source rows → forms: find where each form starts, then hand its rows to its parser.
+
+A file may hold several forms and reports. A form starts at its title (or at
+the unit / 附件 label directly above it), or at a 项目名称 row when a table has
+no title. A table form ends at the next title or where prose resumes after its
+indicators; prose after a table form goes back to the report it interrupted.
+Text before the first form is a report of its own when it carries figures.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from jixiao import vocab
+from jixiao.model import Form, ReportForm
+from jixiao.parse.cells import year_of
+from jixiao.parse.department import parse_department
+from jixiao.parse.project import parse_project
+from jixiao.parse.report import parse_report
+from jixiao.read.source import Row, Source
+
+_RULE = re.compile(r"^[-—_=*·.\s]*$")
+_AMOUNT = re.compile(r"\d\s*(万元|元|亿元)")
+_INDICATOR_HEAD = ("一级指标", "三级指标", "二级指标", "评价得分", "总分", "综合得分")
+
+
+@dataclass(slots=True)
+class _Block:
+    kind: str
+    line: int
+    title: str | None
+    rows: list[Row] = field(default_factory=list)
+    prefix: list[Row] = field(default_factory=list)
+    closed: bool = False
+    seen_indicators: bool = False
+
+
+def _title_kind(row: Row) -> str | None:
+    if row.table and len(row.filled) > 1:
+        return None
+    text = row.text
+    key = vocab.YEAR_IN_HEADER.sub("", vocab.norm_label(text))
+    if not key or len(key) > 60 or any(mark in key for mark in "。《》；"):
+        return None
+    if vocab.PROJECT_TITLE.search(key):
+        return "project"
+    if vocab.DEPARTMENT_TITLE.search(key):
+        return "department"
+    if (
+        vocab.REPORT_TITLE.search(key)
+        and not vocab.PART_HEADING.match(key)
+        and any(word in key for word in ("绩效", "自评", "评价", "决算"))
+        and "，" not in key
+    ):
+        return "report"
+    return None
+
+
+def _is_label_above(row: Row) -> bool:
+    key = vocab.norm_label(row.text)
+    return bool(vocab.ATTACHMENT.match(key) or vocab.ORG_NAME.match(key))
+
+
+def _start_line(rows: list[Row], index: int) -> tuple[int, list[Row]]:
+    """The title's line, or that of a unit / 附件 label directly above it."""
+    line = rows[index].line
+    above: list[Row] = []
+    position = index - 1
+    while position >= 0 and len(above) < 2:
+        row = rows[position]
+        if _RULE.match(row.text):
+            position -= 1
+            continue
+        if row.table or not _is_label_above(row) or rows[index].line - row.line > 6:
+            break
+        above.insert(0, row)
+        line = row.line
+        position -= 1
+    return line, above
+
+
+def segment(rows: list[Row]) -> list[_Block]:
+    blocks: list[_Block] = []
+    current: _Block | None = None
+    last_report: _Block | None = None
+    pending: list[Row] = []
+    for index, row in enumerate(rows):
+        kind = _title_kind(row)
+        if kind is None and row.table and (current is None or current.kind == "report"):
+            labels = {vocab.bare_label(cell.text) for cell in row.cells}
+            if "项目名称" in labels:
+                kind = "project"
+        if kind is not None:
+            if current is None and pending and _looks_like_report(pending):
+                last_report = _Block(kind="report", line=pending[0].line, title=None, rows=pending)
+                blocks.append(last_report)
+            pending = []
+            line, above = _start_line(rows, index)
+            if current is not None:
+                for label_row in above:
+                    if label_row in current.rows:
+                        current.rows.remove(label_row)
+            title = vocab.clean_text(row.text) if not row.table else None
+            current = _Block(kind=kind, line=line, title=title, prefix=above)
+            current.rows.append(row)
+            blocks.append(current)
+            if kind == "report":
+                last_report = current
+            continue
+        if current is None:
+            pending.append(row)
+            continue
+        if current.kind != "report":
+            if row.table and any(word in vocab.norm_label(row.text) for word in _INDICATOR_HEAD):
+                current.seen_indicators = True
+            if current.seen_indicators and not row.table and len(row.text) >= 12:
+                current = last_report
+                if current is None:
+                    continue
+        current.rows.append(row)
+    if current is None and pending and _looks_like_report(pending):
+        blocks.append(_Block(kind="report", line=pending[0].line, title=None, rows=pending))
+    return blocks
+
+
+def _looks_like_report(rows: list[Row]) -> bool:
+    prose = [row for row in rows if not row.table and len(row.text) >= 30]
+    return len(prose) >= 5 and any(_AMOUNT.search(row.text) for row in prose)
+
+
+def parse_source(source: Source) -> list[Form]:
+    forms: list[Form] = []
+    for block in segment(source.rows):
+        year = year_of([row.text for row in block.rows[:3]])
+        if block.kind == "project":
+            forms.append(parse_project(block.rows, block.line, block.title, year))
+        elif block.kind == "department":
+            forms.append(parse_department(block.rows, block.line, block.title, year))
+        else:
+            forms.append(parse_report(block.rows, block.line, block.title, block.prefix))
+    _fill_departments(forms)
+    forms.sort(key=lambda form: form.line)
+    return forms
+
+
+def _fill_departments(forms: list[Form]) -> None:
+    """A report that names no unit belongs to the unit its file's forms name."""
+    named = Counter(form.department for form in forms if form.department)
+    if not named:
+        return
+    common = named.most_common(1)[0][0]
+    for form in forms:
+        if form.department is None and isinstance(form, ReportForm):
+            form.department = common

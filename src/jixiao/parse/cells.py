@@ -1,0 +1,76 @@
+"""Small helpers shared by the form parsers: cell texts, labels and values beside them."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from typing import TypeVar
+
+from jixiao import vocab
+from jixiao.model import Loc
+from jixiao.read.source import Cell, Row
+
+_CODE = re.compile(r"^(\d{2,})\s*[-－—_ ]\s*(\S.*)$")
+_EMPTY_MARKS = frozenset({"", "-", "—", "——", "－", "/", "／", "--", "---"})
+
+T = TypeVar("T")
+
+
+def text_of(cell: Cell) -> str:
+    return vocab.clean_text(cell.text)
+
+
+def value_text(text: str) -> str | None:
+    """A cell as a value: blank or a dash is None; everything else as written."""
+    cleaned = vocab.clean_text(text)
+    return None if cleaned in _EMPTY_MARKS else cleaned
+
+
+def split_code(text: str | None) -> tuple[str | None, str | None]:
+    """``502-安庆市总工会`` → (``安庆市总工会``, ``502``)."""
+    if not text:
+        return text, None
+    match = _CODE.match(text)
+    if match:
+        return match.group(2).strip(), match.group(1)
+    return text, None
+
+
+def loc(row: Row, cell: Cell | None = None, inherited: bool = False) -> Loc:
+    if cell is None:
+        return Loc(line=row.line, row=row.index, page=row.page, sheet=row.sheet)
+    return Loc(
+        line=cell.line, row=row.index, col=cell.col, page=row.page, sheet=row.sheet, inherited=inherited
+    )
+
+
+def next_value(row: Row, index: int, is_label: Callable[[str], bool]) -> Cell | None:
+    """The first filled cell after ``index`` that is not itself a label."""
+    for cell in row.cells[index + 1 :]:
+        text = text_of(cell)
+        if not text:
+            continue
+        return None if is_label(text) else cell
+    return None
+
+
+def first_match(items: Iterable[T], test: Callable[[T], bool]) -> T | None:
+    for item in items:
+        if test(item):
+            return item
+    return None
+
+
+def year_of(texts: Iterable[str]) -> int | None:
+    """The evaluated year a form header prints: ``（2022年度）``, else ``2022年度`` in the title."""
+    fallback: int | None = None
+    for text in texts:
+        key = vocab.norm_label(text)
+        match = vocab.YEAR_IN_HEADER.search(key)
+        if match:
+            return int(match.group(1))
+        if fallback is None:
+            word = vocab.YEAR_WORD.search(key)
+            if word:
+                fallback = int(word.group(1))
+    return fallback

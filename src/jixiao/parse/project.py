@@ -1,0 +1,387 @@
+"""项目支出绩效自评表 (and the unscored 绩效目标完成情况表) from rows of cells.
+
+The parser walks the rows of one form block and recognises each part by its
+labels: header fields, the funds block (a header row of columns, or
+label/value pairs), the goals, the indicator header and its rows, the total
+and the grade. Indicator rows are aligned to the header by content, so a row
+whose cells shifted a column left or right (a level-2 name in the level-1
+column, a ``(30分)`` fragment of a split header) still lands in place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from jixiao import vocab
+from jixiao.model import Amounts, Indicator, Loc, ProjectForm
+from jixiao.parse.cells import loc, next_value, split_code, text_of, value_text
+from jixiao.parse.numbers import parse_amount, parse_number, parse_rate
+from jixiao.read.source import Cell, Row
+
+_AMOUNT_FIELDS = ("initial", "budget", "executed")
+
+
+def _is_header_label(text: str) -> bool:
+    key = vocab.bare_label(text)
+    return key in vocab.HEADER_FIELDS or vocab.funds_column_of(text) is not None
+
+
+@dataclass(slots=True)
+class _Columns:
+    """Semantic column → grid column, read from a header row."""
+
+    cols: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def first(self) -> int:
+        return min(self.cols.values())
+
+
+def _header_columns(row: Row, classify: Callable[[str], str | None]) -> _Columns:
+    columns = _Columns()
+    for cell in row.cells:
+        sem = classify(cell.text)
+        if sem is not None and sem not in columns.cols:
+            columns.cols[sem] = cell.col
+    return columns
+
+
+def _cell_at(row: Row, col: int) -> Cell | None:
+    if 0 <= col < len(row.cells):
+        return row.cells[col]
+    return None
+
+
+class ProjectParser:
+    """Fills one :class:`ProjectForm` from the rows of its block."""
+
+    def __init__(self, form: ProjectForm) -> None:
+        self.form = form
+        self.funds_cols: _Columns | None = None
+        self.pair_cols: dict[int, str] = {}
+        self.goal_cols: tuple[int, int] | None = None
+        self.goal_texts: list[tuple[str, Row, Cell]] = []
+        self.ind_cols: _Columns | None = None
+        self.level1: str | None = None
+        self.level2: str | None = None
+        self.level1_row: int | None = None
+        self.done = False
+
+    # ---- driver ---------------------------------------------------------------------------------
+
+    def feed(self, row: Row) -> None:
+        if not row.cells:
+            return
+        if self.ind_cols is not None:
+            self._indicator_area(row)
+            return
+        if self._try_indicator_header(row):
+            return
+        if self._try_goal_header(row):
+            return
+        if self.goal_cols is not None:
+            self._goal_row(row)
+            return
+        self._header_fields(row)
+        if self._try_funds_header(row):
+            return
+        self._funds_row(row)
+
+    def finish(self) -> ProjectForm:
+        form = self.form
+        if self.goal_texts:
+            expected = self.goal_texts[0]
+            form.goals.expected = expected[0]
+            form.provenance["goals.expected"] = loc(expected[1], expected[2])
+            if len(self.goal_texts) > 1:
+                actual = self.goal_texts[1]
+                form.goals.actual = actual[0]
+                form.provenance["goals.actual"] = loc(actual[1], actual[2])
+        if self.ind_cols is not None and not {"weight", "score"} & set(self.ind_cols.cols):
+            form.scored = False
+        return form
+
+    # ---- header fields --------------------------------------------------------------------------
+
+    def _header_fields(self, row: Row) -> None:
+        for index, cell in enumerate(row.cells):
+            key = vocab.bare_label(cell.text)
+            attr = vocab.HEADER_FIELDS.get(key)
+            if attr is None or getattr(self.form, attr) is not None:
+                continue
+            found = next_value(row, index, _is_header_label)
+            if found is None:
+                continue
+            name, code = split_code(text_of(found))
+            setattr(self.form, attr, name)
+            setattr(self.form, f"{attr}_code", code)
+            self.form.provenance[attr] = loc(row, found)
+
+    # ---- funds ----------------------------------------------------------------------------------
+
+    def _try_funds_header(self, row: Row) -> bool:
+        columns = _header_columns(row, vocab.funds_column_of)
+        if len(columns.cols) >= 3 and ("budget" in columns.cols or "executed" in columns.cols):
+            self.funds_cols = columns
+            return True
+        return False
+
+    def _funds_row(self, row: Row) -> None:
+        for index, cell in enumerate(row.cells):
+            name = vocab.funds_row_of(cell.text)
+            if name is None:
+                continue
+            if self.funds_cols is not None:
+                self._funds_columns_row(row, index, name)
+            else:
+                self._funds_pairs_row(row, index, name)
+            return
+
+    def _funds_columns_row(self, row: Row, label_col: int, name: str) -> None:
+        assert self.funds_cols is not None
+        columns = self.funds_cols
+        best: dict[str, tuple[Cell, Decimal]] = {}
+        for offset in {0, label_col + 1 - columns.first}:
+            found: dict[str, tuple[Cell, Decimal]] = {}
+            for sem, col in columns.cols.items():
+                cell = _cell_at(row, col + offset)
+                if cell is None or col + offset <= label_col:
+                    continue
+                value = self._funds_value(sem, cell.text)
+                if value is not None:
+                    found[sem] = (cell, value)
+            if len(found) > len(best):
+                best = found
+        amounts = self._amounts(name)
+        for sem, (cell, value) in best.items():
+            if sem in _AMOUNT_FIELDS:
+                setattr(amounts, sem, value)
+                self.form.provenance[f"funds.{name}.{sem}"] = loc(row, cell)
+            elif name == "total":
+                setattr(self.form.funds, sem, value)
+                self.form.provenance[f"funds.{sem}"] = loc(row, cell)
+
+    def _funds_pairs_row(self, row: Row, label_col: int, name: str) -> None:
+        """Label/value pairs: ``预算数: 10.34 执行数: 10.34``, or a source label repeated per column."""
+        amounts = self._amounts(name)
+        cells = row.cells
+        for index, cell in enumerate(cells):
+            sem = vocab.funds_column_of(cell.text)
+            if sem is None and index >= label_col and vocab.funds_row_of(cell.text) == name:
+                sem = self._pair_column(index)
+            if sem is None or index + 1 >= len(cells):
+                continue
+            if vocab.funds_column_of(cell.text) is not None:
+                self.pair_cols[index] = sem
+            value_cell = cells[index + 1]
+            value = self._funds_value(sem, value_cell.text)
+            if value is None:
+                continue
+            if sem in _AMOUNT_FIELDS:
+                setattr(amounts, sem, value)
+                self.form.provenance[f"funds.{name}.{sem}"] = loc(row, value_cell)
+            elif name == "total":
+                setattr(self.form.funds, sem, value)
+                self.form.provenance[f"funds.{sem}"] = loc(row, value_cell)
+
+    def _pair_column(self, index: int) -> str | None:
+        before = [col for col in self.pair_cols if col <= index]
+        return self.pair_cols[max(before)] if before else None
+
+    @staticmethod
+    def _funds_value(sem: str, text: str) -> Decimal | None:
+        if sem in _AMOUNT_FIELDS:
+            return parse_amount(text)
+        if sem == "rate":
+            return parse_rate(text)
+        return parse_number(text)
+
+    def _amounts(self, name: str) -> Amounts:
+        funds = self.form.funds
+        current = funds.row(name)
+        if current is None:
+            current = Amounts()
+            setattr(funds, name, current)
+        return current
+
+    # ---- goals ----------------------------------------------------------------------------------
+
+    def _try_goal_header(self, row: Row) -> bool:
+        expected = actual = None
+        for cell in row.cells:
+            key = vocab.bare_label(cell.text)
+            if expected is None and key in vocab.GOAL_EXPECTED:
+                expected = cell.col
+            elif actual is None and key in vocab.GOAL_ACTUAL:
+                actual = cell.col
+        if expected is not None and actual is not None:
+            self.goal_cols = (expected, actual)
+            return True
+        return False
+
+    def _goal_row(self, row: Row) -> None:
+        for cell in row.cells:
+            text = value_text(cell.text)
+            if text and not vocab.bare_label(text).startswith("年度总体目标") and len(self.goal_texts) < 2:
+                self.goal_texts.append((text, row, cell))
+
+    # ---- indicators -----------------------------------------------------------------------------
+
+    def _try_indicator_header(self, row: Row) -> bool:
+        columns = _header_columns(row, vocab.indicator_column_of)
+        if len(columns.cols) >= 3 and ("level1" in columns.cols or "name" in columns.cols):
+            self.ind_cols = columns
+            return True
+        return False
+
+    def _indicator_area(self, row: Row) -> None:
+        if self.done:
+            self._grade_row(row)
+            return
+        filled = row.filled
+        if not filled:
+            return
+        first = vocab.norm_label(filled[0].text)
+        if vocab.TOTAL_ROW.match(first):
+            self._total_row(row)
+            return
+        if self._grade_row(row):
+            return
+        self._indicator_row(row)
+
+    def _total_row(self, row: Row) -> None:
+        numbers = [(cell, parse_number(cell.text)) for cell in row.cells[1:]]
+        values = [(cell, value) for cell, value in numbers if value is not None]
+        if len(values) >= 2:
+            self.form.total_weight = values[-2][1]
+            self.form.provenance["total_weight"] = loc(row, values[-2][0])
+        if values:
+            self.form.total_score = values[-1][1]
+            self.form.provenance["total_score"] = loc(row, values[-1][0])
+        self.done = True
+
+    def _grade_row(self, row: Row) -> bool:
+        for index, cell in enumerate(row.cells):
+            if vocab.GRADE_LABEL.match(vocab.norm_label(cell.text)):
+                found = next_value(row, index, lambda text: False)
+                if found is not None and vocab.norm_label(found.text) in vocab.GRADES:
+                    self.form.grade = vocab.norm_label(found.text)
+                    self.form.provenance["grade"] = loc(row, found)
+                    return True
+        return False
+
+    def _indicator_row(self, row: Row) -> None:
+        assert self.ind_cols is not None
+        cols = self.ind_cols.cols
+        offset = max((-2, -1, 0, 1, 2), key=lambda shift: (_plausibility(row, cols, shift), -abs(shift)))
+        picked: dict[str, Cell] = {}
+        for sem, col in cols.items():
+            cell = _cell_at(row, col + offset)
+            if cell is not None and text_of(cell):
+                picked[sem] = cell
+        self._levels(row, picked)
+        name_cell = picked.get("name")
+        if name_cell is None and "target" not in picked and "actual" not in picked and "weight" not in picked:
+            return
+        level2_only = self.level2 if name_cell is None and "level2" in picked else None
+        indicator = Indicator(
+            level1=self.level1,
+            level2=self.level2,
+            name=text_of(name_cell) if name_cell is not None else level2_only,
+            line=row.line,
+        )
+        for sem in ("target", "actual", "note"):
+            cell = picked.get(sem)
+            if cell is not None:
+                setattr(indicator, sem, value_text(cell.text))
+                indicator.provenance[sem] = loc(row, cell)
+        for sem in ("weight", "score"):
+            cell = picked.get(sem)
+            if cell is not None:
+                setattr(indicator, sem, parse_number(cell.text))
+                indicator.provenance[sem] = loc(row, cell)
+        if name_cell is not None:
+            indicator.provenance["name"] = loc(row, name_cell)
+        indicator.provenance["level1"] = Loc(line=self.level1_row or row.line, inherited="level1" not in picked)
+        if not any((indicator.name, indicator.target, indicator.actual, indicator.weight is not None)):
+            return
+        self.form.indicators.append(indicator)
+
+    def _levels(self, row: Row, picked: dict[str, Cell]) -> None:
+        cell = picked.get("level1")
+        if cell is not None:
+            text = text_of(cell)
+            level1 = vocab.level1_of(text)
+            fragment = vocab.WEIGHT_FRAGMENT.match(vocab.norm_label(text))
+            if level1 is not None:
+                name, weight = level1
+                if name != self.level1:
+                    self.level2 = None
+                self.level1 = name
+                self.level1_row = row.line
+                if weight is not None:
+                    self._level1_weight(name, weight, row, cell)
+            elif fragment is not None and self.level1 is not None:
+                self._level1_weight(self.level1, fragment.group(1), row, cell)
+            elif vocab.bare_label(text):
+                self.level1 = vocab.bare_label(text)
+                self.level2 = None
+                self.level1_row = row.line
+        cell = picked.get("level2")
+        if cell is not None:
+            self.level2 = vocab.norm_label(text_of(cell))
+
+    def _level1_weight(self, name: str, weight: str, row: Row, cell: Cell) -> None:
+        if self.form.level1_weights is None:
+            self.form.level1_weights = {}
+        self.form.level1_weights[name] = Decimal(weight)
+        self.form.provenance[f"level1_weights.{name}"] = loc(row, cell)
+
+
+def _plausibility(row: Row, cols: dict[str, int], shift: int) -> int:
+    """How well a row fits the header when read ``shift`` columns over."""
+    score = 0
+    used: set[int] = set()
+    for sem, col in cols.items():
+        index = col + shift
+        cell = _cell_at(row, index)
+        text = text_of(cell) if cell is not None else ""
+        used.add(index)
+        if sem == "level1":
+            if not text or vocab.level1_of(text) or vocab.WEIGHT_FRAGMENT.match(vocab.norm_label(text)):
+                score += 1
+            elif vocab.is_level2(text):
+                score -= 3
+            else:
+                score -= 2
+        elif sem == "level2":
+            if not text or vocab.is_level2(text):
+                score += 1
+            elif vocab.level1_of(text):
+                score -= 2
+        elif sem == "name":
+            if text and parse_number(text) is None and not vocab.level1_of(text) and not vocab.is_level2(text):
+                score += 1
+            elif text and (vocab.level1_of(text) or vocab.is_level2(text)):
+                score -= 3
+        elif sem in ("weight", "score"):
+            if text:
+                score += 2 if parse_number(text) is not None else -2
+    for cell in row.cells:
+        if cell.text.strip() and cell.col not in used:
+            score -= 1
+    return score
+
+
+def parse_project(rows: list[Row], line: int, title: str | None, year: int | None) -> ProjectForm:
+    form = ProjectForm(line=line, year=year, title=title)
+    parser = ProjectParser(form)
+    for row in rows:
+        parser.feed(row)
+    form = parser.finish()
+    if rows:
+        form.end_line = rows[-1].end_line
+    return form
+

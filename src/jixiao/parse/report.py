@@ -1,0 +1,440 @@
+"""Narrative reports (自评报告 / 评价报告 / 决算说明): their figures, not their prose.
+
+Lines broken by page ends are joined back into paragraphs (keeping a map from
+each character to its source line), headings are recognised by their
+numbering (一、 （一） 1. （1）), and the figures are read from sentences by
+the words around them, as FORMAT.md prescribes: 预算 / 安排 / 拨入 → budget,
+年初 → initial, 调整 → adjusted, 支出 / 使用 / 发放 / 决算 / 执行 → executed.
+Projects are the items listed under a heading about 项目 or 转移支付, or the
+parts of a 其中 list that itemises a project total, or the single project a
+project report's title names.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from jixiao import vocab
+from jixiao.model import Loc, ProjectGroup, ReportForm, ReportProject
+from jixiao.parse.cells import year_of
+from jixiao.parse.numbers import parse_amount, parse_number, parse_rate
+from jixiao.read.source import Row
+
+_AMOUNT = re.compile(r"(\d[\d,，]*(?:\.\d+)?)\s*(?:余|多)?\s*(万元|亿元|元)(?!/)")
+_RATE = re.compile(r"(执行率|完成率|完成预算(?:的)?|预算完成率)\s*(?:为|达到|是|约)?\s*[:：]?\s*(\d+(?:\.\d+)?\s*%?)")
+_SCORE = re.compile(r"(最终|总体|综合|项目|自评|评价|绩效)?(?:评价|自评)?得分\s*(?:为|是)?\s*[:：]?\s*(\d+(?:\.\d+)?)\s*分")
+_GRADE = re.compile(r"(?:评价|自评|绩效)?等[级次]\s*(?:为|是)?\s*[:：]?\s*[“\"「]?(优秀|良好|优|良|中|差)")
+_SENTENCE = re.compile(r"[^。；;！？]+[。；;！？]?")
+_CLAUSE_SPLIT = re.compile(r"[，,、：:]")
+_HEADING = re.compile(
+    r"^\s*(?:(第[一二三四五六七八九十\d]+部分)|([一二三四五六七八九十]+、)|([（(][一二三四五六七八九十]+[)）])"
+    r"|(\d+\s*[、.．](?!\d))|([（(]\d+[)）]))\s*"
+)
+_END_PUNCT = "。；！？：:.;!?”」）)"
+_ANALYSIS_END = re.compile(r"(情况|分析|原因|措施|说明|结果|综述|问题|建议|做法|结论|目标|概况|依据|评价|过程)[。.：:]?$")
+_CLASS_ITEM = re.compile(r"[（(](类|款|项)[)）]")
+_ORG_IN_TITLE = re.compile(r"^(.{2,24}?(?:总工会|工会|委员会|局|厅|办公室|中心|政府|联合会))")
+_PROJECT_TITLE = re.compile(r"^(.+?)(?:项目)?(?:支出)?(?:绩效)?(?:自评|评价)报告$")
+_YEAR_PREFIX = re.compile(r"^\s*(?:关于)?\s*\d{4}\s*年度?\s*")
+_CONTEXT_WORDS = ("项目", "转移支付", "专项")
+
+_INITIAL_WORDS = ("年初",)
+_ADJUSTED_WORDS = ("调整",)
+_BUDGET_WORDS = ("预算", "安排", "拨入")
+_EXECUTED_WORDS = ("支出", "使用", "发放", "决算", "执行")
+
+
+@dataclass(slots=True)
+class _Text:
+    """Paragraph text with a map back to source lines."""
+
+    text: str
+    starts: list[int]
+    lines: list[int]
+
+    def line_at(self, offset: int) -> int:
+        return self.lines[max(0, bisect.bisect_right(self.starts, offset) - 1)]
+
+
+@dataclass(slots=True)
+class _Heading:
+    level: int
+    text: str
+    offset: int
+    paragraph: int
+
+
+@dataclass(slots=True)
+class _Figures:
+    initial: Decimal | None = None
+    budget: Decimal | None = None
+    adjusted: Decimal | None = None
+    executed: Decimal | None = None
+    rate: Decimal | None = None
+    lines: dict[str, int] = field(default_factory=dict)
+
+    def found(self) -> bool:
+        return any(v is not None for v in (self.initial, self.budget, self.adjusted, self.executed))
+
+
+def _paragraphs(rows: list[Row]) -> list[_Text]:
+    """Join lines a page end broke mid-sentence; a heading always starts a paragraph."""
+    paragraphs: list[_Text] = []
+    current: _Text | None = None
+    for row in rows:
+        if row.table:
+            current = None
+            continue
+        text = vocab.clean_text(row.text)
+        if not text:
+            continue
+        joinable = (
+            current is not None
+            and len(current.text) >= 30
+            and current.text[-1] not in _END_PUNCT
+            and not _HEADING.match(text)
+        )
+        if joinable and current is not None:
+            current.starts.append(len(current.text))
+            current.lines.append(row.line)
+            current.text += text
+        else:
+            current = _Text(text=text, starts=[0], lines=[row.line])
+            paragraphs.append(current)
+    return paragraphs
+
+
+def _heading_level(text: str) -> int | None:
+    match = _HEADING.match(text)
+    if not match:
+        return None
+    for level, group in enumerate(match.groups()):
+        if group:
+            return level
+    return None
+
+
+def _field_of(clause_before: str, clause_after: str) -> str | None:
+    if any(word in clause_before for word in _INITIAL_WORDS):
+        return "initial"
+    if any(word in clause_before for word in _ADJUSTED_WORDS):
+        return "adjusted"
+    best: tuple[int, str] | None = None
+    for words, name in ((_BUDGET_WORDS, "budget"), (_EXECUTED_WORDS, "executed")):
+        for word in words:
+            position = clause_before.rfind(word)
+            if position >= 0 and (best is None or position > best[0]):
+                best = (position, name)
+    if best is not None:
+        return best[1]
+    for word in _EXECUTED_WORDS:
+        if word in clause_after:
+            return "executed"
+    return None
+
+
+def _figures(text: str, base: int, paragraph: _Text) -> _Figures:
+    """Amounts and the execution rate of one sentence, by the words around each amount."""
+    figures = _Figures()
+    for match in _AMOUNT.finditer(text):
+        start = max(
+            (m.end() for m in _CLAUSE_SPLIT.finditer(text, 0, match.start())),
+            default=0,
+        )
+        end_match = _CLAUSE_SPLIT.search(text, match.end())
+        end = end_match.start() if end_match else len(text)
+        name = _field_of(text[start : match.start()], text[match.end() : end])
+        if name is None or getattr(figures, name) is not None:
+            continue
+        value = parse_amount(match.group(0))
+        if value is None:
+            continue
+        setattr(figures, name, value)
+        figures.lines[name] = paragraph.line_at(base + match.start())
+    rate = _RATE.search(text)
+    if rate:
+        value = parse_rate(rate.group(2) if "%" in rate.group(2) else rate.group(2) + "%")
+        if value is not None:
+            figures.rate = value
+            figures.lines["rate"] = paragraph.line_at(base + rate.start())
+    return figures
+
+
+def _sentences(paragraph: _Text) -> list[tuple[int, str]]:
+    return [(m.start(), m.group(0)) for m in _SENTENCE.finditer(paragraph.text) if m.group(0).strip()]
+
+
+class ReportParser:
+    def __init__(self, rows: list[Row], line: int, title: str | None, prefix: list[Row]) -> None:
+        self.rows = rows
+        self.form = ReportForm(line=line, title=title)
+        self.prefix = prefix
+        self.paragraphs = _paragraphs(rows[1:] if title else rows)
+        self.project_sentences: set[tuple[int, int]] = set()
+
+    def parse(self) -> ReportForm:
+        form = self.form
+        texts = ([form.title] if form.title else []) + [p.text for p in self.paragraphs[:12]]
+        form.year = year_of(texts)
+        form.department = self._department()
+        single = self._single_project()
+        if single is not None:
+            self._single(single)
+        else:
+            self._listed_projects()
+            self._unit_budget()
+        self._score_and_grade()
+        self._score_table()
+        if single is not None and form.projects:
+            project = form.projects[0]
+            project.score, project.grade = form.total_score, form.grade
+        if self.rows:
+            form.end_line = self.rows[-1].end_line
+        return form
+
+    # ---- who and what ---------------------------------------------------------------------------
+
+    def _department(self) -> str | None:
+        for row in self.prefix:
+            key = vocab.clean_text(row.text).lstrip("#").strip()
+            if vocab.ORG_NAME.match(vocab.norm_label(key)):
+                return key
+        if self.form.title:
+            match = _ORG_IN_TITLE.match(_YEAR_PREFIX.sub("", vocab.norm_label(self.form.title)))
+            if match:
+                return match.group(1)
+        return None
+
+    def _single_project(self) -> str | None:
+        title = self.form.title
+        if not title:
+            return None
+        key = _YEAR_PREFIX.sub("", vocab.norm_label(title))
+        if any(word in key for word in ("部门", "单位", "整体", "决算")):
+            return None
+        match = _PROJECT_TITLE.match(key)
+        if not match:
+            return None
+        name = match.group(1)
+        if self.form.department and name.startswith(self.form.department):
+            name = name[len(self.form.department) :]
+        return name or None
+
+    # ---- figures --------------------------------------------------------------------------------
+
+    def _single(self, name: str) -> None:
+        project = ReportProject(name=name, group="project", line=self.form.line)
+        for paragraph in self.paragraphs:
+            for offset, sentence in _sentences(paragraph):
+                figures = _figures(sentence, offset, paragraph)
+                for attr in ("initial", "budget", "executed"):
+                    value = getattr(figures, attr)
+                    if value is not None and getattr(project, attr) is None:
+                        setattr(project, attr, value)
+                        project.provenance[attr] = Loc(line=figures.lines[attr])
+                if figures.rate is not None and project.rate is None:
+                    project.rate = figures.rate
+                    project.provenance["rate"] = Loc(line=figures.lines["rate"])
+        self.form.projects.append(project)
+
+    def _unit_budget(self) -> None:
+        """The unit's budget line: the first sentence stating an amount and its execution rate,
+        else the first stating a budget or spending amount."""
+        fallback: _Figures | None = None
+        for index, paragraph in enumerate(self.paragraphs):
+            for offset, sentence in _sentences(paragraph):
+                if (index, offset) in self.project_sentences:
+                    continue
+                figures = _figures(sentence, offset, paragraph)
+                if not figures.found():
+                    continue
+                if figures.rate is not None:
+                    self._set_budget(figures)
+                    return
+                if fallback is None:
+                    fallback = figures
+        if fallback is not None:
+            self._set_budget(fallback)
+
+    def _set_budget(self, figures: _Figures) -> None:
+        budget = self.form.budget
+        for attr in ("budget", "adjusted", "executed", "rate"):
+            value = getattr(figures, attr)
+            if value is not None:
+                setattr(budget, attr, value)
+                self.form.provenance[f"budget.{attr}"] = Loc(line=figures.lines[attr])
+
+    def _listed_projects(self) -> None:
+        headings: list[_Heading] = []
+        context: _Heading | None = None
+        group: ProjectGroup = "project"
+        current: ReportProject | None = None
+        current_level = 99
+        for index, paragraph in enumerate(self.paragraphs):
+            level = _heading_level(paragraph.text)
+            if level is not None:
+                heading = _Heading(level=level, text=paragraph.text, offset=0, paragraph=index)
+                headings.append(heading)
+                if current is not None and level <= current_level:
+                    current = None
+                if context is not None and level <= context.level:
+                    context = None
+                head_text = _HEADING.sub("", paragraph.text, count=1)
+                first_sentence = re.split(r"[。：:]", head_text, maxsplit=1)[0]
+                if context is not None and level > context.level:
+                    name = self._item_name(first_sentence)
+                    if name:
+                        current = ReportProject(
+                            name=name, group=group, line=paragraph.lines[0]
+                        )
+                        current_level = level
+                        self.form.projects.append(current)
+                if current is None and any(w in first_sentence for w in _CONTEXT_WORDS):
+                    if "部门整体" not in first_sentence:
+                        context = heading
+                        group = "transfer" if "转移支付" in first_sentence else "project"
+                if current is not None and current.name and level == current_level:
+                    self._item_figures(current, index, paragraph, skip_first=_AMOUNT.search(first_sentence))
+                    continue
+            if current is not None:
+                self._item_figures(current, index, paragraph, skip_first=None)
+            elif context is not None:
+                self._itemised(index, paragraph, group)
+
+    @staticmethod
+    def _item_name(first_sentence: str) -> str | None:
+        text = first_sentence.strip()
+        amount = _AMOUNT.search(text)
+        if amount:
+            name = text[: amount.start()]
+        elif "项目" in text:
+            name = text[: text.index("项目")]
+        else:
+            name = text
+        name = name.strip(" ，,：:。")
+        if not name or len(name) > 30 or _CLASS_ITEM.search(name) or _ANALYSIS_END.search(name):
+            return None
+        if parse_number(name) is not None or name.startswith(("该", "本", "此")):
+            return None
+        return name
+
+    def _item_figures(
+        self, project: ReportProject, index: int, paragraph: _Text, skip_first: re.Match[str] | None
+    ) -> None:
+        if project.provenance.get("figures") is not None:
+            return
+        for offset, sentence in _sentences(paragraph):
+            text = sentence
+            if skip_first is not None and offset == 0:
+                text = sentence.replace(skip_first.group(0), "", 1)
+            figures = _figures(text, offset, paragraph)
+            if not figures.found():
+                continue
+            self.project_sentences.add((index, offset))
+            for attr in ("initial", "budget", "executed", "rate"):
+                value = getattr(figures, attr)
+                if value is not None:
+                    setattr(project, attr, value)
+                    project.provenance[attr] = Loc(line=figures.lines[attr])
+            project.provenance["figures"] = Loc(line=paragraph.line_at(offset))
+            return
+
+    def _itemised(self, index: int, paragraph: _Text, group: ProjectGroup) -> None:
+        """``…项目有3个，财政拨入经费1114.36万元。其中：A 1000万元、B 50万元…``."""
+        text = paragraph.text
+        for match in re.finditer(r"其中[:：，,]", text):
+            total_start = max(text.rfind("。", 0, match.start()), 0)
+            total_sentence = text[total_start : match.start()]
+            if "项目" not in total_sentence:
+                continue
+            total_amount = None
+            for amount in _AMOUNT.finditer(total_sentence):
+                total_amount = amount
+            if total_amount is None:
+                continue
+            before = total_sentence[: total_amount.start()]
+            clause = before[max((m.end() for m in _CLAUSE_SPLIT.finditer(before)), default=0) :]
+            attr = _field_of(clause, "")
+            for name, amount_text, start in _list_items(text, match.end()):
+                project = ReportProject(name=name, group=group, line=paragraph.line_at(start))
+                if attr in ("initial", "budget", "executed"):
+                    setattr(project, attr, parse_amount(amount_text))
+                    project.provenance[attr] = Loc(line=paragraph.line_at(start))
+                self.form.projects.append(project)
+            self.project_sentences.add((index, 0))
+
+    # ---- scores ---------------------------------------------------------------------------------
+
+    def _score_and_grade(self) -> None:
+        for paragraph in self.paragraphs:
+            if self.form.total_score is None:
+                for match in _SCORE.finditer(paragraph.text):
+                    value = Decimal(match.group(2))
+                    if match.group(1) or value >= 60:
+                        self.form.total_score = value
+                        self.form.provenance["total_score"] = Loc(line=paragraph.line_at(match.start()))
+                        break
+            if self.form.grade is None:
+                grade = _GRADE.search(paragraph.text)
+                if grade:
+                    self.form.grade = grade.group(1)
+                    self.form.provenance["grade"] = Loc(line=paragraph.line_at(grade.start()))
+
+    def _score_table(self) -> None:
+        header: dict[int, str] | None = None
+        for row in self.rows:
+            if not row.table:
+                continue
+            labels = [vocab.bare_label(cell.text) for cell in row.cells]
+            names = {
+                cell.col: label
+                for cell, label in zip(row.cells, labels, strict=True)
+                if vocab.level1_of(label) or label in ("预算执行率", "预算执行")
+            }
+            if len(names) >= 2:
+                header = names
+                continue
+            if header is not None and labels and labels[0] in ("评价得分", "得分", "实际得分", "自评得分"):
+                breakdown: dict[str, Decimal] = {}
+                for col, name in header.items():
+                    if col < len(row.cells):
+                        value = parse_number(row.cells[col].text)
+                        if value is not None:
+                            breakdown[name] = value
+                if breakdown:
+                    self.form.score_breakdown = breakdown
+                    self.form.provenance["score_breakdown"] = Loc(line=row.line, row=row.index)
+                return
+
+
+def _list_items(text: str, start: int) -> list[tuple[str, str, int]]:
+    """Items ``name amount`` separated by 、，； after 其中, until a part without an amount."""
+    items: list[tuple[str, str, int]] = []
+    depth = 0
+    piece_start = start
+    for index in range(start, len(text) + 1):
+        char = text[index] if index < len(text) else "。"
+        if char in "（(":
+            depth += 1
+        elif char in "）)":
+            depth = max(0, depth - 1)
+        elif depth == 0 and char in "、，,；;。":
+            piece = text[piece_start:index]
+            amount = _AMOUNT.search(piece)
+            if amount is None:
+                break
+            name = piece[: amount.start()].strip(" ：:")
+            if not name:
+                break
+            items.append((name, amount.group(0), piece_start))
+            piece_start = index + 1
+            if char == "。":
+                break
+    return items
+
+
+def parse_report(rows: list[Row], line: int, title: str | None, prefix: list[Row]) -> ReportForm:
+    return ReportParser(rows, line, title, prefix).parse()

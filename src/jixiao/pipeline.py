@@ -1,0 +1,50 @@
+"""The pipeline, Beancount style: read → parse (→ score → check, in review).
+
+``extract_file`` never raises for a bad input: the reason goes into
+``Document.problems`` so a batch can report it and go on with the next file.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from jixiao.model import Document, Problem
+from jixiao.parse import parse_source
+from jixiao.read import ReadError, read_path
+from jixiao.read.source import Source
+
+SUPPORTED_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", ".htm", ".html"})
+
+
+def extract_source(source: Source) -> Document:
+    document = Document(source=source.name)
+    document.forms = parse_source(source)
+    if not document.forms:
+        document.problems.append(Problem(source.path, "未找到任何绩效表或报告", fatal=False))
+    return document
+
+
+def extract_file(path: str | os.PathLike[str]) -> Document:
+    name = Path(path).name
+    try:
+        source = read_path(path)
+    except ReadError as error:
+        return Document(source=name, problems=[Problem(str(path), str(error))])
+    try:
+        return extract_source(source)
+    except RecursionError:
+        return Document(source=name, problems=[Problem(str(path), "文件结构过深，无法解析")])
+
+
+def iter_inputs(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
+    """Files named, and the supported files under folders named (recursively, sorted)."""
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.is_file() and child.suffix.lower() in SUPPORTED_SUFFIXES:
+                    yield child
+        else:
+            yield path

@@ -1,0 +1,51 @@
+"""File → :class:`Source`: pick the reader by what the bytes are, not by the extension."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from jixiao.read.decode import decode, looks_binary
+from jixiao.read.html import read_html
+from jixiao.read.source import Cell, ReadError, Row, Source
+from jixiao.read.text import read_text
+
+MAX_BYTES = 256 * 1024 * 1024
+TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", ".htm", ".html", ".csv", ".tsv", ""})
+
+__all__ = ["MAX_BYTES", "Cell", "ReadError", "Row", "Source", "read_bytes", "read_path"]
+
+
+def _is_html(text: str) -> bool:
+    head = text[:2048].lstrip().lower()
+    return head.startswith(("<!doctype html", "<html")) or ("<table" in text.lower() and "</td>" in text.lower())
+
+
+def read_bytes(data: bytes, name: str) -> Source:
+    if not data.strip():
+        raise ReadError("文件为空")
+    if looks_binary(data):
+        raise ReadError("不是文本文件（检测到二进制内容）")
+    text, encoding = decode(data, name)
+    if _is_html(text):
+        source = read_html(text, name)
+        source.encoding = encoding
+        return source
+    fmt = "markdown" if name.lower().endswith((".md", ".markdown")) else "text"
+    return read_text(text, name, encoding=encoding, fmt=fmt)
+
+
+def read_path(path: str | os.PathLike[str], max_bytes: int = MAX_BYTES) -> Source:
+    """Read one file; raise :class:`ReadError` with the reason when it cannot be read."""
+    file = Path(path)
+    try:
+        size = file.stat().st_size
+    except OSError as error:
+        raise ReadError(f"无法打开文件：{error.strerror or error}") from error
+    if size > max_bytes:
+        raise ReadError(f"文件过大（{size / 1024 / 1024:.0f} MB，上限 {max_bytes // 1024 // 1024} MB）")
+    try:
+        data = file.read_bytes()
+    except OSError as error:
+        raise ReadError(f"无法读取文件：{error.strerror or error}") from error
+    return read_bytes(data, file.name)

@@ -1,0 +1,321 @@
+"""HTML pages (saved web pages, Word/WPS "save as HTML") into a ``Source``.
+
+The page becomes text the way a person sees it, one output line per visual
+line, using only :mod:`html.parser`:
+
+* block elements (``p``, ``div``, ``h1``–``h6``, ``li``, ``br``, ``table``,
+  ``tr``, ``section``…) start a new line; inline markup is dropped, entities
+  are unescaped and whitespace runs (including ``&nbsp;`` and the full-width
+  space) collapse to one space, except that a source line break between two
+  CJK characters disappears (the CSS rule browsers apply to Chinese text);
+  empty lines are not kept;
+* ``head``, ``title``, ``script``, ``style``, ``template``, ``svg`` and Word's
+  ``<xml>`` islands are dropped, as are comments (Word's conditional comments);
+* every paragraph line becomes a one-cell ``Row(table=False)``, its cell at
+  column 0;
+* every ``<tr>`` becomes one line and one ``Row(table=True)``. Cells are placed
+  in the table grid with ``colspan``/``rowspan`` (``rowspan="0"`` reaches to
+  the end of the table); the grid slots a merged cell covers besides its
+  own get a ``Cell`` with the same text and ``inherited=True``. ``row.cells``
+  is indexed by grid column (``row.cells[i].col == i``); a slot no cell
+  covers (a short row followed by a rowspan further right) is an empty,
+  non-inherited cell. Inside a cell, line breaks and nested blocks become a
+  space, so a row always stays on one line;
+* in ``lines`` a table row is its cells joined by a tab, with inherited slots
+  left empty, so a merged cell shows its text once, as on screen, while the
+  tabs keep the grid columns;
+* a table nested in a cell is flattened: its rows come right after the outer
+  row that contains it (the inner text is not part of the outer cell);
+  a ``caption`` is a paragraph before the table's rows.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+from jixiao.read.source import Cell, Row, Source
+
+__all__ = ["read_html"]
+
+_BLOCK = frozenset(
+    {
+        "address", "article", "aside", "blockquote", "body", "center", "dd", "details",
+        "dialog", "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer",
+        "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "html", "legend",
+        "li", "listing", "main", "menu", "nav", "ol", "p", "plaintext", "pre", "section",
+        "summary", "ul", "xmp", "option", "br",
+    }
+)  # fmt: skip
+_SKIP = frozenset({"head", "title", "script", "style", "template", "svg", "xml", "noembed", "noframes"})
+_SECTION = frozenset({"thead", "tbody", "tfoot"})
+_MAX_COLSPAN = 1000
+_MAX_ROWSPAN = 65534
+_WS = re.compile(r"\s+")
+# A line break inside a cell: whitespace to _WS, so it collapses to one space, but
+# never removed by the CJK segment-break rule (only ASCII whitespace is).
+_CELL_BREAK = "\u2028"
+
+
+def _wide(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in ("W", "F", "H") and not "\uac00" <= ch <= "\ud7a3"
+
+
+def _collapse(match: re.Match[str]) -> str:
+    # CSS segment-break rule: a source line break (with only ASCII spaces around it)
+    # between two East Asian wide characters vanishes, so Word's wrapped
+    # "项目支出\n绩效" reads "项目支出绩效"; every other whitespace run is one space.
+    run = match.group()
+    if "\n" in run and run.strip(" \t\n\r\f") == "":
+        text, start, end = match.string, match.start(), match.end()
+        if start > 0 and end < len(text) and _wide(text[start - 1]) and _wide(text[end]):
+            return ""
+    return " "
+
+
+def _squash(parts: list[str]) -> str:
+    return _WS.sub(_collapse, "".join(parts)).strip()
+
+
+def _span(attrs: list[tuple[str, str | None]], name: str, default: int, limit: int) -> int:
+    for key, value in attrs:
+        if key == name and value is not None:
+            match = re.match(r"\s*(\d+)", value)
+            if match:
+                return min(int(match.group(1)), limit)
+    return default
+
+
+@dataclass(slots=True)
+class _Slot:
+    """A ``<td>``/``<th>`` being read; its text is final once the cell ends."""
+
+    parts: list[str] = field(default_factory=list)
+    text: str = ""
+
+
+@dataclass(slots=True)
+class _TableRow:
+    cells: list[tuple[str, int, bool]]  # (text, col, inherited), ordered by col
+
+
+@dataclass(slots=True)
+class _Table:
+    # Slots reaching down from rows above: col -> (slot, rows still to cover; -1 = to the end).
+    carry: dict[int, tuple[_Slot, int]] = field(default_factory=dict)
+    # The open row: col -> (slot, inherited).
+    row: dict[int, tuple[_Slot, bool]] | None = None
+    cursor: int = 0
+    cell: _Slot | None = None
+    # Blocks that appeared while a row was open (nested tables, stray text): emitted after it.
+    deferred: list[str | _TableRow] = field(default_factory=list)
+
+
+class _PageParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[str | _TableRow] = []
+        self._para: list[str] = []
+        self._skip: list[str] = []
+        self._tables: list[_Table] = []
+        self._pre = 0
+
+    # -- output ---------------------------------------------------------------
+
+    def _emit(self, block: str | _TableRow, level: int | None = None) -> None:
+        """Send a finished block to the context at ``level`` (0 = page, n = inside table n-1)."""
+        if level is None:
+            level = len(self._tables)
+        while level > 0:
+            table = self._tables[level - 1]
+            if table.row is not None:
+                table.deferred.append(block)
+                return
+            level -= 1
+        self.blocks.append(block)
+
+    def _flush(self) -> None:
+        """End the current visual line: the paragraph text collected so far."""
+        if self._para:
+            text = _squash(self._para)
+            self._para = []
+            if text:
+                self._emit(text)
+
+    def _break(self) -> None:
+        table = self._tables[-1] if self._tables else None
+        if table is not None and table.cell is not None:
+            table.cell.parts.append(_CELL_BREAK)
+        else:
+            self._flush()
+
+    # -- tables ---------------------------------------------------------------
+
+    def _start_row(self, table: _Table) -> None:
+        self._end_row(table)
+        self._flush()
+        row: dict[int, tuple[_Slot, bool]] = {}
+        for col, (slot, left) in list(table.carry.items()):
+            row[col] = (slot, True)
+            if left > 0:
+                if left == 1:
+                    del table.carry[col]
+                else:
+                    table.carry[col] = (slot, left - 1)
+        table.row = row
+        table.cursor = 0
+
+    def _end_cell(self, table: _Table) -> None:
+        if table.cell is not None:
+            self._flush()
+            table.cell.text = _squash(table.cell.parts)
+            table.cell = None
+
+    def _end_row(self, table: _Table) -> None:
+        self._end_cell(table)
+        if table.row is None:
+            return
+        self._flush()  # stray text inside the row goes after it, with the deferred blocks
+        row, table.row = table.row, None
+        level = self._tables.index(table)
+        if row:
+            width = max(row) + 1
+            cells: list[tuple[str, int, bool]] = []
+            for col in range(width):
+                if col in row:
+                    slot, inherited = row[col]
+                    cells.append((slot.text, col, inherited))
+                else:
+                    cells.append(("", col, False))
+            self._emit(_TableRow(cells), level)
+        deferred, table.deferred = table.deferred, []
+        for block in deferred:
+            self._emit(block, level)
+
+    def _start_cell(self, table: _Table, attrs: list[tuple[str, str | None]]) -> None:
+        if table.row is None:
+            self._start_row(table)
+        self._end_cell(table)
+        self._flush()
+        row = table.row
+        assert row is not None
+        colspan = max(1, _span(attrs, "colspan", 1, _MAX_COLSPAN))
+        rowspan = _span(attrs, "rowspan", 1, _MAX_ROWSPAN)
+        col = table.cursor
+        while col in row:
+            col += 1
+        slot = _Slot()
+        for offset in range(colspan):
+            if col + offset in row:  # overlapping spans in a malformed table: first one wins
+                continue
+            row[col + offset] = (slot, offset > 0)
+            if rowspan != 1:
+                table.carry[col + offset] = (slot, -1 if rowspan == 0 else rowspan - 1)
+        table.cursor = col + colspan
+        table.cell = slot
+
+    def _end_table(self) -> None:
+        table = self._tables[-1]
+        self._end_row(table)
+        self._flush()
+        self._tables.pop()
+        for block in table.deferred:
+            self._emit(block)
+
+    # -- parser callbacks -----------------------------------------------------
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "body" and self._skip:
+            self._skip.clear()  # an unclosed <head>
+        if tag in _SKIP:
+            self._skip.append(tag)
+            return
+        if self._skip:
+            return
+        table = self._tables[-1] if self._tables else None
+        if tag == "table":
+            self._break()
+            self._flush()
+            self._tables.append(_Table())
+        elif table is not None and tag == "tr":
+            self._start_row(table)
+        elif table is not None and tag in ("td", "th"):
+            self._start_cell(table, attrs)
+        elif table is not None and tag in _SECTION:
+            self._end_row(table)
+            table.carry.clear()  # rowspans end with their row group
+        elif table is not None and tag == "caption":
+            self._end_row(table)
+            self._flush()
+        elif tag in _BLOCK or tag in ("td", "th", "tr", "caption"):
+            if tag == "pre":
+                self._pre += 1
+            self._break()
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP:
+            if tag in self._skip:
+                while self._skip.pop() != tag:
+                    pass
+            return
+        if self._skip:
+            return
+        table = self._tables[-1] if self._tables else None
+        if tag == "table":
+            if table is not None:
+                self._end_table()
+        elif table is not None and tag == "tr":
+            self._end_row(table)
+        elif table is not None and tag in ("td", "th"):
+            self._end_cell(table)
+        elif table is not None and tag in _SECTION:
+            self._end_row(table)
+            table.carry.clear()
+        elif table is not None and tag == "caption":
+            self._flush()
+        elif tag in _BLOCK or tag in ("td", "th", "tr", "caption"):
+            if tag == "pre" and self._pre:
+                self._pre -= 1
+            self._break()
+
+    def handle_data(self, data: str) -> None:
+        if self._skip:
+            return
+        table = self._tables[-1] if self._tables else None
+        if table is not None and table.cell is not None:
+            table.cell.parts.append(data)
+        elif self._pre and "\n" in data:
+            first, *rest = data.split("\n")
+            self._para.append(first)
+            for piece in rest:
+                self._flush()
+                self._para.append(piece)
+        else:
+            self._para.append(data)
+
+    def close(self) -> None:
+        super().close()
+        while self._tables:
+            self._end_table()
+        self._flush()
+
+
+def read_html(text: str, path: str, encoding: str = "utf-8") -> Source:
+    """Read an HTML page (already decoded) into lines and rows; see the module doc."""
+    parser = _PageParser()
+    parser.feed(text)
+    parser.close()
+    lines: list[str] = []
+    rows: list[Row] = []
+    for block in parser.blocks:
+        number = len(lines) + 1
+        if isinstance(block, str):
+            lines.append(block)
+            rows.append(Row([Cell(block, number, 0)], number, number, table=False, index=len(rows)))
+        else:
+            lines.append("\t".join("" if inherited else text for text, _, inherited in block.cells))
+            cells = [Cell(text, number, col, inherited) for text, col, inherited in block.cells]
+            rows.append(Row(cells, number, number, table=True, index=len(rows)))
+    return Source(path=path, lines=lines, rows=rows, encoding=encoding, format="html")

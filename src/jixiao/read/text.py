@@ -1,0 +1,153 @@
+"""Plain text and Markdown: recover table rows from flattened text.
+
+Text dumps of PDF and Word files lose their table structure in several ways;
+each is recognised here and turned into rows of cells, with every cell
+keeping its 1-based line number:
+
+- cells separated by tabs, by pipes (``| a | b ||||``), or by runs of spaces;
+- one cell per line, rows separated by blank lines (a line that does not
+  start with the cell marker continues the cell above: ``社会效益`` / ``指标``);
+- whole table rows printed on one line with no separator at all, split at the
+  known labels of the forms.
+
+Blank merged cells stay blank here; inheriting them is a parsing decision.
+"""
+
+from __future__ import annotations
+
+import re
+
+from jixiao import vocab
+from jixiao.read.source import Cell, Row, Source
+
+_SPACE_RUN = re.compile(r"[ \u3000\xa0]{2,}")
+_MD_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_SENTENCE_END = re.compile(r"[。；！？]$")
+_KNOWN_LABELS = sorted(
+    {
+        *vocab.HEADER_FIELDS,
+        *vocab.INDICATOR_COLUMNS,
+        *(word for word, _ in vocab.FUNDS_ROWS),
+        "年初预算数",
+        "全年预算数",
+        "全年执行数",
+        "执行率",
+        "年度总体目标",
+        "预期目标",
+        "实际完成情况",
+        "总分",
+    },
+    key=len,
+    reverse=True,
+)
+_LABEL_SPLIT = re.compile("(" + "|".join(re.escape(label) for label in _KNOWN_LABELS) + ")")
+_HEADER_WORDS = ("一级指标", "二级指标", "三级指标", "指标值", "实际完成", "项目名称", "预算数", "执行数")
+
+
+def read_text(text: str, path: str, encoding: str = "utf-8", fmt: str = "text") -> Source:
+    lines = text.split("\n")
+    return Source(path=path, lines=lines, rows=recover_rows(lines), encoding=encoding, format=fmt)
+
+
+def _blank(line: str) -> bool:
+    """A separator line: empty or spaces only. A lone tab is an empty cell, not a separator."""
+    return not line or (not line.strip() and "\t" not in line)
+
+
+def recover_rows(lines: list[str]) -> list[Row]:
+    rows: list[Row] = []
+    number = 0
+    total = len(lines)
+    cell_mode = False
+    while number < total:
+        if _blank(lines[number]):
+            number += 1
+            continue
+        start = number
+        while number < total and not _blank(lines[number]):
+            number += 1
+        block = lines[start:number]
+        if _is_cell_block(block, cell_mode):
+            rows.append(_cell_block_row(block, start + 1))
+            cell_mode = True
+            continue
+        cell_mode = False
+        for offset, line in enumerate(block):
+            row = _line_row(line, start + offset + 1)
+            if row is not None:
+                rows.append(row)
+    for index, row in enumerate(rows):
+        row.index = index
+    return rows
+
+
+def _is_cell_block(block: list[str], cell_mode: bool) -> bool:
+    """One cell per line, rows between blank lines.
+
+    Either every cell line starts with a tab (a line without one continues the
+    cell above), or the lines are short and the block sits among such rows or
+    holds table header words.
+    """
+    if block[0].startswith("\t"):
+        return len(block) >= 2 and all(
+            line.count("\t") == 0 or (line.startswith("\t") and line.count("\t") == 1) for line in block
+        )
+    if len(block) < 2 or not all(_short_cell(line) for line in block):
+        return False
+    return cell_mode or (len(block) >= 3 and sum(1 for line in block if any(w in line for w in _HEADER_WORDS)) >= 2)
+
+
+def _short_cell(line: str) -> bool:
+    stripped = line.strip()
+    return "\t" not in stripped and "|" not in stripped and len(stripped) <= 60
+
+
+def _cell_block_row(block: list[str], first_line: int) -> Row:
+    cells: list[Cell] = []
+    tabbed = block[0].startswith("\t")
+    for offset, line in enumerate(block):
+        text = line.strip()
+        if tabbed and not line.startswith("\t") and cells:
+            cells[-1].text += text
+            continue
+        cells.append(Cell(text=text, line=first_line + offset, col=len(cells)))
+    filled = sum(1 for cell in cells if cell.text)
+    return Row(cells=cells, line=first_line, end_line=first_line + len(block) - 1, table=filled > 1)
+
+
+def _line_row(line: str, number: int) -> Row | None:
+    if "\t" in line:
+        parts = line.rstrip("\n").split("\t")
+        return _row([p.strip() for p in parts], number)
+    stripped = line.strip()
+    if not stripped:
+        return None
+    if stripped.count("|") >= 2:
+        if _MD_RULE.match(stripped):
+            return None
+        parts = stripped.split("|")
+        if stripped.startswith("|"):
+            parts = parts[1:]
+        return _row([p.strip() for p in parts], number)
+    if _SPACE_RUN.search(stripped):
+        parts = _SPACE_RUN.split(stripped)
+        if len(parts) >= 3 or (
+            len(parts) == 2 and all(len(p) <= 30 for p in parts) and not _SENTENCE_END.search(stripped)
+        ):
+            return _row(parts, number)
+    if len(stripped) >= 8 and not _SENTENCE_END.search(stripped):
+        labels = _LABEL_SPLIT.findall(stripped)
+        if len(set(labels)) >= 3:
+            parts = [p.strip() for p in _LABEL_SPLIT.split(stripped)]
+            return _row([p for p in parts if p], number)
+    return Row(cells=[Cell(text=stripped, line=number, col=0)], line=number, end_line=number, table=False)
+
+
+def _row(texts: list[str], number: int) -> Row | None:
+    while texts and not texts[-1]:
+        texts.pop()
+    if not texts:
+        return None
+    cells = [Cell(text=text, line=number, col=col) for col, text in enumerate(texts)]
+    filled = sum(1 for text in texts if text)
+    return Row(cells=cells, line=number, end_line=number, table=filled > 1 or len(texts) > 1)
