@@ -123,7 +123,13 @@ def test_rowspan_and_colspan_together(form: Source) -> None:
 
 def test_script_style_and_head_are_gone(form: Source) -> None:
     page = "\n".join(form.lines)
-    for hidden in ("不应出现的脚本文字", "脚本写出的段落", "document.write", "border", "青禾县总工会 项目支出"):
+    for hidden in (
+        "不应出现的脚本文字",
+        "脚本写出的段落",
+        "document.write",
+        "border",
+        "青禾县总工会 项目支出",
+    ):
         assert hidden not in page
     assert "内部备注" not in page
 

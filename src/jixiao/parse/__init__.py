@@ -89,8 +89,8 @@ def segment(rows: list[Row]) -> list[_Block]:
     for index, row in enumerate(rows):
         kind = _title_kind(row)
         if kind is None and row.table and (current is None or current.kind == "report"):
-            labels = {vocab.bare_label(cell.text) for cell in row.cells}
-            if "项目名称" in labels:
+            filled = row.filled
+            if filled and vocab.bare_label(filled[0].text) == "项目名称":
                 kind = "project"
         if kind is not None:
             if current is None and pending and _looks_like_report(pending):

@@ -86,8 +86,8 @@ class FrameworkParser:
             found = next_value(row, index, _is_department_label)
             if found is None:
                 continue
-            value = parse_amount(found.text)
-            if value is not None:
+            value = parse_amount(found.text) if len(text_of(found)) <= 24 else None
+            if value is not None and getattr(self.form.overall_funds, attr) is None:
                 setattr(self.form.overall_funds, attr, value)
                 self.form.provenance[f"funds.{attr}"] = loc(row, found)
 

@@ -522,15 +522,11 @@ def parse_amount(text: str, default_unit: str = "万元") -> Decimal | None:
         return _scale(Decimal(text), default)
     if not text or _HAS_NUMERAL.search(text) is None:
         return None
-    first = True
     for hit in _scan(text):
         if hit.unit in _MONEY_UNITS and not hit.per:
             return _scale(hit.number, hit.mult * _MONEY_UNITS[hit.unit])
-        if first and hit.standalone and not hit.unit and not hit.per and not hit.percent_word:
-            if hit.iso_date:
-                return None
+        if hit.standalone and not (hit.unit or hit.per or hit.percent_word or hit.iso_date):
             return _scale(hit.number * hit.mult, _PER_WAN if hit.scaled else default)
-        first = False
     return None
 
 

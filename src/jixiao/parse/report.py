@@ -24,11 +24,15 @@ from jixiao.parse.numbers import parse_amount, parse_number, parse_rate
 from jixiao.read.source import Row
 
 _AMOUNT = re.compile(r"(\d[\d,，]*(?:\.\d+)?)\s*(?:余|多)?\s*(万元|亿元|元)(?!/)")
-_RATE = re.compile(r"(执行率|完成率|完成预算(?:的)?|预算完成率)\s*(?:为|达到|是|约)?\s*[:：]?\s*(\d+(?:\.\d+)?\s*%?)")
+_RATE = re.compile(
+    r"(执行率|完成率|完成预算(?:的)?|预算完成率)\s*(?:为|达到|是|约)?\s*[:：]?\s*"
+    r"(\d+(?:\.\d+)?\s*[%％]|(?<=[为是])\s*[01](?![\d.．分%％]))"
+)
 _SCORE = re.compile(r"(最终|总体|综合|项目|自评|评价|绩效)?(?:评价|自评)?得分\s*(?:为|是)?\s*[:：]?\s*(\d+(?:\.\d+)?)\s*分")
 _GRADE = re.compile(r"(?:评价|自评|绩效)?等[级次]\s*(?:为|是)?\s*[:：]?\s*[“\"「]?(优秀|良好|优|良|中|差)")
 _SENTENCE = re.compile(r"[^。；;！？]+[。；;！？]?")
-_CLAUSE_SPLIT = re.compile(r"[，,、：:]")
+_CLAUSE_SPLIT = re.compile(r"[，,、：:；;]")
+_CLAUSE_END = re.compile(r"[，,；;。]")
 _HEADING = re.compile(
     r"^\s*(?:(第[一二三四五六七八九十\d]+部分)|([一二三四五六七八九十]+、)|([（(][一二三四五六七八九十]+[)）])"
     r"|(\d+\s*[、.．](?!\d))|([（(]\d+[)）]))\s*"
@@ -144,7 +148,7 @@ def _figures(text: str, base: int, paragraph: _Text) -> _Figures:
             (m.end() for m in _CLAUSE_SPLIT.finditer(text, 0, match.start())),
             default=0,
         )
-        end_match = _CLAUSE_SPLIT.search(text, match.end())
+        end_match = _CLAUSE_END.search(text, match.end())
         end = end_match.start() if end_match else len(text)
         name = _field_of(text[start : match.start()], text[match.end() : end])
         if name is None or getattr(figures, name) is not None:
@@ -156,7 +160,7 @@ def _figures(text: str, base: int, paragraph: _Text) -> _Figures:
         figures.lines[name] = paragraph.line_at(base + match.start())
     rate = _RATE.search(text)
     if rate:
-        value = parse_rate(rate.group(2) if "%" in rate.group(2) else rate.group(2) + "%")
+        value = parse_rate(rate.group(2).strip())
         if value is not None:
             figures.rate = value
             figures.lines["rate"] = paragraph.line_at(base + rate.start())
@@ -284,7 +288,7 @@ class ReportParser:
                     context = None
                 head_text = _HEADING.sub("", paragraph.text, count=1)
                 first_sentence = re.split(r"[。：:]", head_text, maxsplit=1)[0]
-                if context is not None and level > context.level:
+                if context is not None and level > context.level and current is None:
                     name = self._item_name(first_sentence)
                     if name:
                         current = ReportProject(
@@ -346,8 +350,11 @@ class ReportParser:
         """``…项目有3个，财政拨入经费1114.36万元。其中：A 1000万元、B 50万元…``."""
         text = paragraph.text
         for match in re.finditer(r"其中[:：，,]", text):
-            total_start = max(text.rfind("。", 0, match.start()), 0)
-            total_sentence = text[total_start : match.start()]
+            total_end = match.start()
+            while total_end > 0 and text[total_end - 1] in "。，,；;：: ":
+                total_end -= 1
+            total_start = text.rfind("。", 0, total_end) + 1
+            total_sentence = text[total_start:total_end]
             if "项目" not in total_sentence:
                 continue
             total_amount = None
