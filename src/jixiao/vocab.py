@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Final
 
 _SPACE = re.compile(r"\s+")
@@ -19,6 +20,7 @@ _PAREN_NOTE = re.compile(r"[（(][^（()）]*[)）]")
 _QUOTES = str.maketrans({"“": "", "”": "", '"': "", "‘": "", "’": "", "「": "", "」": "", "'": ""})
 
 
+@lru_cache(maxsize=65536)
 def clean_text(text: str) -> str:
     """Drop conversion artefacts (HTML tags, bookmarks, heading marks) and collapse whitespace."""
     if "<" in text or "[bookmark" in text or text.startswith("#"):
@@ -26,12 +28,14 @@ def clean_text(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
+@lru_cache(maxsize=65536)
 def norm_label(text: str) -> str:
     """A label as compared: NFKC, no whitespace, no artefacts, trailing colon dropped."""
     text = unicodedata.normalize("NFKC", clean_text(text))
     return _SPACE.sub("", text).rstrip(":：")
 
 
+@lru_cache(maxsize=65536)
 def bare_label(text: str) -> str:
     """A label without its parenthesised notes: ``全年预算数 (A)`` → ``全年预算数``."""
     return _PAREN_NOTE.sub("", norm_label(text))

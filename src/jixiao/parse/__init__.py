@@ -41,6 +41,8 @@ def _title_kind(row: Row) -> str | None:
     if row.table and len(row.filled) > 1:
         return None
     text = row.text
+    if len(text) > 90:
+        return None
     key = vocab.YEAR_IN_HEADER.sub("", vocab.norm_label(text))
     if not key or len(key) > 60 or any(mark in key for mark in "。《》；"):
         return None
@@ -113,8 +115,9 @@ def segment(rows: list[Row]) -> list[_Block]:
             pending.append(row)
             continue
         if current.kind != "report":
-            if row.table and any(word in vocab.norm_label(row.text) for word in _INDICATOR_HEAD):
-                current.seen_indicators = True
+            if row.table and not current.seen_indicators:
+                key = vocab.norm_label(row.text)
+                current.seen_indicators = any(word in key for word in _INDICATOR_HEAD)
             if current.seen_indicators and not row.table and len(row.text) >= 12:
                 current = last_report
                 if current is None:

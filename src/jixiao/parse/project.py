@@ -275,7 +275,8 @@ class ProjectParser:
     def _indicator_row(self, row: Row) -> None:
         assert self.ind_cols is not None
         cols = self.ind_cols.cols
-        offset = max((-2, -1, 0, 1, 2), key=lambda shift: (_plausibility(row, cols, shift), -abs(shift)))
+        kinds = _cell_kinds(row)
+        offset = max((-2, -1, 0, 1, 2), key=lambda shift: (_plausibility(kinds, cols, shift), -abs(shift)))
         picked: dict[str, Cell] = {}
         for sem, col in cols.items():
             cell = _cell_at(row, col + offset)
@@ -340,37 +341,51 @@ class ProjectParser:
         self.form.provenance[f"level1_weights.{name}"] = loc(row, cell)
 
 
-def _plausibility(row: Row, cols: dict[str, int], shift: int) -> int:
+_EMPTY, _LEVEL1, _LEVEL2, _NUMBER, _TEXT, _EITHER = range(6)
+
+
+def _cell_kinds(row: Row) -> list[int]:
+    """What each cell of a row looks like, computed once for all the shifts tried."""
+    kinds: list[int] = []
+    for cell in row.cells:
+        text = text_of(cell)
+        if not text:
+            kinds.append(_EMPTY)
+        elif vocab.level1_of(text) or vocab.WEIGHT_FRAGMENT.match(vocab.norm_label(text)):
+            kinds.append(_EITHER if vocab.is_level2(text) else _LEVEL1)
+        elif vocab.is_level2(text):
+            kinds.append(_LEVEL2)
+        elif parse_number(text) is not None:
+            kinds.append(_NUMBER)
+        else:
+            kinds.append(_TEXT)
+    return kinds
+
+
+# points for (semantic column, kind of the cell read there)
+_FIT: dict[str, tuple[int, int, int, int, int, int]] = {
+    #        empty level1 level2 number text either
+    "level1": (1, 1, -3, -2, -2, 1),
+    "level2": (1, -2, 1, 0, 0, 1),
+    "name": (0, -3, -3, 0, 1, -3),
+    "weight": (0, -2, -2, 2, -2, -2),
+    "score": (0, -2, -2, 2, -2, -2),
+}
+
+
+def _plausibility(kinds: list[int], cols: dict[str, int], shift: int) -> int:
     """How well a row fits the header when read ``shift`` columns over."""
     score = 0
     used: set[int] = set()
+    width = len(kinds)
     for sem, col in cols.items():
         index = col + shift
-        cell = _cell_at(row, index)
-        text = text_of(cell) if cell is not None else ""
         used.add(index)
-        if sem == "level1":
-            if not text or vocab.level1_of(text) or vocab.WEIGHT_FRAGMENT.match(vocab.norm_label(text)):
-                score += 1
-            elif vocab.is_level2(text):
-                score -= 3
-            else:
-                score -= 2
-        elif sem == "level2":
-            if not text or vocab.is_level2(text):
-                score += 1
-            elif vocab.level1_of(text):
-                score -= 2
-        elif sem == "name":
-            if text and parse_number(text) is None and not vocab.level1_of(text) and not vocab.is_level2(text):
-                score += 1
-            elif text and (vocab.level1_of(text) or vocab.is_level2(text)):
-                score -= 3
-        elif sem in ("weight", "score"):
-            if text:
-                score += 2 if parse_number(text) is not None else -2
-    for cell in row.cells:
-        if cell.text.strip() and cell.col not in used:
+        fit = _FIT.get(sem)
+        if fit is not None:
+            score += fit[kinds[index] if 0 <= index < width else _EMPTY]
+    for index, kind in enumerate(kinds):
+        if kind != _EMPTY and index not in used:
             score -= 1
     return score
 

@@ -377,14 +377,14 @@ class ReportParser:
 
     def _score_and_grade(self) -> None:
         for paragraph in self.paragraphs:
-            if self.form.total_score is None:
+            if self.form.total_score is None and "得分" in paragraph.text:
                 for match in _SCORE.finditer(paragraph.text):
                     value = Decimal(match.group(2))
                     if match.group(1) or value >= 60:
                         self.form.total_score = value
                         self.form.provenance["total_score"] = Loc(line=paragraph.line_at(match.start()))
                         break
-            if self.form.grade is None:
+            if self.form.grade is None and "等" in paragraph.text:
                 grade = _GRADE.search(paragraph.text)
                 if grade:
                     self.form.grade = grade.group(1)

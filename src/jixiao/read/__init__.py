@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from jixiao.read.decode import decode, looks_binary
@@ -16,9 +17,14 @@ TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", ".htm", ".html",
 __all__ = ["MAX_BYTES", "Cell", "ReadError", "Row", "Source", "read_bytes", "read_path"]
 
 
+_HTML_TABLE = re.compile(r"<table[\s>].*?</t[dh]>", re.IGNORECASE | re.DOTALL)
+
+
 def _is_html(text: str) -> bool:
     head = text[:2048].lstrip().lower()
-    return head.startswith(("<!doctype html", "<html")) or ("<table" in text.lower() and "</td>" in text.lower())
+    if head.startswith(("<!doctype html", "<html")):
+        return True
+    return "<" in text and _HTML_TABLE.search(text) is not None
 
 
 def read_bytes(data: bytes, name: str) -> Source:

@@ -32,7 +32,6 @@ line, using only :mod:`html.parser`:
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
@@ -57,26 +56,21 @@ _WS = re.compile(r"\s+")
 # A line break inside a cell: whitespace to _WS, so it collapses to one space, but
 # never removed by the CJK segment-break rule (only ASCII whitespace is).
 _CELL_BREAK = "\u2028"
-
-
-def _wide(ch: str) -> bool:
-    return unicodedata.east_asian_width(ch) in ("W", "F", "H") and not "\uac00" <= ch <= "\ud7a3"
-
-
-def _collapse(match: re.Match[str]) -> str:
-    # CSS segment-break rule: a source line break (with only ASCII spaces around it)
-    # between two East Asian wide characters vanishes, so Word's wrapped
-    # "项目支出\n绩效" reads "项目支出绩效"; every other whitespace run is one space.
-    run = match.group()
-    if "\n" in run and run.strip(" \t\n\r\f") == "":
-        text, start, end = match.string, match.start(), match.end()
-        if start > 0 and end < len(text) and _wide(text[start - 1]) and _wide(text[end]):
-            return ""
-    return " "
+# CSS segment-break rule: a source line break (with only ASCII spaces around it)
+# between two East Asian wide characters (Unicode East Asian Width W/F/H, not
+# Hangul) vanishes, so Word's wrapped "项目支出\n绩效" reads "项目支出绩效".
+_WIDE = (
+    "[\u2e80-\u303e\u3041-\u312f\u3190-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
+    "\uf900-\ufaff\ufe10-\ufe19\ufe30-\ufe6f\uff01-\uff9f\uffe0-\uffe6\U00020000-\U0003fffd]"
+)
+_SEGMENT_BREAK = re.compile(f"(?<={_WIDE})[ \t\r\f]*\n[ \t\n\r\f]*(?={_WIDE})")
 
 
 def _squash(parts: list[str]) -> str:
-    return _WS.sub(_collapse, "".join(parts)).strip()
+    text = "".join(parts)
+    if "\n" in text:
+        text = _SEGMENT_BREAK.sub("", text)
+    return _WS.sub(" ", text).strip()
 
 
 def _span(attrs: list[tuple[str, str | None]], name: str, default: int, limit: int) -> int:
@@ -139,8 +133,10 @@ class _PageParser(HTMLParser):
     def _flush(self) -> None:
         """End the current visual line: the paragraph text collected so far."""
         if self._para:
-            text = _squash(self._para)
-            self._para = []
+            parts, self._para = self._para, []
+            if len(parts) == 1 and parts[0].isspace():
+                return
+            text = _squash(parts)
             if text:
                 self._emit(text)
 

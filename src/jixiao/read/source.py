@@ -31,6 +31,7 @@ class Row:
     index: int = 0
     page: int | None = None
     sheet: str | None = None
+    joined: str | None = field(default=None, repr=False, compare=False)
 
     @property
     def texts(self) -> list[str]:
@@ -42,7 +43,9 @@ class Row:
 
     @property
     def text(self) -> str:
-        return " ".join(cell.text for cell in self.cells if cell.text)
+        if self.joined is None:
+            self.joined = " ".join(cell.text for cell in self.cells if cell.text)
+        return self.joined
 
 
 class ReadError(Exception):

@@ -23,6 +23,7 @@ from jixiao.read.source import Cell, Row, Source
 _SPACE_RUN = re.compile(r"[ \u3000\xa0]{2,}")
 _MD_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _SENTENCE_END = re.compile(r"[。；！？]$")
+_PROSE_MARK = re.compile(r"[。，；！？]")
 _KNOWN_LABELS = sorted(
     {
         *vocab.HEADER_FIELDS,
@@ -135,7 +136,7 @@ def _line_row(line: str, number: int) -> Row | None:
             len(parts) == 2 and all(len(p) <= 30 for p in parts) and not _SENTENCE_END.search(stripped)
         ):
             return _row(parts, number)
-    if len(stripped) >= 8 and not _SENTENCE_END.search(stripped):
+    if 8 <= len(stripped) <= 400 and not _PROSE_MARK.search(stripped):
         labels = _LABEL_SPLIT.findall(stripped)
         if len(set(labels)) >= 3:
             parts = [p.strip() for p in _LABEL_SPLIT.split(stripped)]
