@@ -6,6 +6,8 @@ import codecs
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from jixiao.read.decode import binary_reason, decode, looks_binary
 from jixiao.read.source import ReadError
@@ -108,6 +110,15 @@ def test_utf16_without_bom_with_cjk_nuls_of_the_other_parity() -> None:
     assert decode(raw.encode("utf-16-be"), "x.txt") == (raw, "utf-16-be")
 
 
+def test_short_gb18030_that_is_also_valid_utf8() -> None:
+    # 支 is D6 A7 in GB18030, which is also valid UTF-8 (U+05A7, a Hebrew accent)
+    assert "支".encode("gb18030").decode("utf-8") == "\u05a7"
+    assert decode("支".encode("gb18030"), "x.txt") == ("支", "gb18030")
+    assert decode("支出 140.4".encode("gb18030"), "x.txt") == ("支出 140.4", "gb18030")
+    # genuine UTF-8 with accents stays UTF-8
+    assert decode("Qīnghé 25°C".encode(), "x.txt") == ("Qīnghé 25°C", "utf-8")
+
+
 def test_gbk_text_decodes_as_gb18030() -> None:
     raw = "青禾县总工会2023年度项目支出绩效自评表，得分 92.5 分。\n"
     assert decode(raw.encode("gbk"), "x.txt") == (raw, "gb18030")
@@ -194,3 +205,26 @@ def test_form_feed_text_is_not_binary() -> None:
     data = ("第1页\f" * 50).encode()
     assert not looks_binary(data)
     assert decode(data, "x.txt")[0] == "第1页\f" * 50
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=400))
+def test_any_bytes_decode_or_raise_read_error(data: bytes) -> None:
+    try:
+        text, encoding = decode(data, "fuzz.bin")
+    except ReadError as exc:
+        assert str(exc)
+    else:
+        assert "\r" not in text
+        assert encoding
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from("项目支出绩效自评表一最年度资金总额：，。 \t\n\r0123456789.%（）AZaz"))
+)
+def test_chinese_text_roundtrips_through_utf8_and_gb18030(tail: str) -> None:
+    raw = "青禾县总工会" + tail
+    expected = raw.replace("\r\n", "\n").replace("\r", "\n")
+    for encoding in ("utf-8", "gb18030"):
+        assert decode(raw.encode(encoding), "x.txt")[0] == expected

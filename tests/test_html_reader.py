@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from jixiao.read.html import read_html
 from jixiao.read.source import Row, Source
@@ -209,3 +211,26 @@ def test_empty_page() -> None:
     src = read_html("", "e.html")
     assert src.lines == [] and src.rows == []
     assert read_html("<html><head><script>x</script></head><body> </body></html>", "e.html").lines == []
+
+
+_TAGS = ["<table>", "</table>", "<tr>", "</tr>", "<td>", "</td>", '<td colspan="2">', '<td rowspan="3">',
+         '<th rowspan="0" colspan="2">', "<tbody>", "</tbody>", "<caption>", "</caption>", "<p>", "</p>",
+         "<br>", "<div>", "</div>", "<pre>", "</pre>", "<script>", "</script>", "<head>", "<body>",
+         "<b>", "</b>", "&nbsp;", "&amp;", "项目", "140.4", " ", "\n", "绩效\n指标"]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_TAGS), max_size=40))
+def test_any_tag_soup_keeps_the_invariants(pieces: list[str]) -> None:
+    src = read_html("".join(pieces), "soup.html")
+    assert len(src.lines) == len(src.rows)
+    for number, (line, row) in enumerate(zip(src.lines, src.rows, strict=True), start=1):
+        assert row.index == number - 1
+        assert row.line == row.end_line == number
+        assert "\n" not in line
+        assert all(cell.line == number for cell in row.cells)
+        assert [cell.col for cell in row.cells] == list(range(len(row.cells)))
+        if row.table:
+            assert line == "\t".join("" if cell.inherited else cell.text for cell in row.cells)
+        else:
+            assert line and row.texts == [line]

@@ -52,7 +52,9 @@ PROJECT_TITLE: Final = re.compile(
 )
 DEPARTMENT_TITLE: Final = re.compile(r"部门整体(支出)?绩效(自评表?|评价表|目标完成情况表)$")
 REPORT_TITLE: Final = re.compile(r"(报告|总结|决算说明|决算情况说明|自评情况)$")
-PART_HEADING: Final = re.compile(r"^(第[一二三四五六七八九十\d]+部分|[一二三四五六七八九十]+、|\d+[、.．]|[（(][一二三四五六七八九十\d]+[)）])")
+PART_HEADING: Final = re.compile(
+    r"^(第[一二三四五六七八九十\d]+部分|[一二三四五六七八九十]+、|\d+[、.．]|[（(][一二三四五六七八九十\d]+[)）])"
+)
 ATTACHMENT: Final = re.compile(r"^附件[\d一二三四五六七八九十]*(?:[-—－]\d+)?[:：]?$")
 YEAR_IN_HEADER: Final = re.compile(r"[（(]\s*(\d{4})\s*年度?\s*[)）]")
 YEAR_WORD: Final = re.compile(r"(\d{4})\s*年度?")

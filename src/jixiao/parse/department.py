@@ -97,7 +97,7 @@ class FrameworkParser:
             sem = vocab.DEPARTMENT_COLUMNS.get(vocab.bare_label(cell.text))
             if sem is not None and sem not in found:
                 found.append(sem)
-        if "score" in found and len(found) >= 2 or {"reference_weight", "weight"} <= set(found):
+        if ("score" in found and len(found) >= 2) or {"reference_weight", "weight"} <= set(found):
             self.columns = found
             if "score" not in self.columns:
                 self.columns.append("score")

@@ -119,6 +119,7 @@ _CN_DIGITS: Final = "零〇一二两三四五六七八九壹贰叁肆伍陆柒�
 _CN_CHARS: Final = _CN_DIGITS + "十百千拾佰仟万亿"
 _CN_RUN: Final = f"[{_CN_CHARS}]+(?:点[{_CN_DIGITS}]+[万亿]?)?"
 _BIG: Final[tuple[tuple[str, int], ...]] = (("亿", 10**8), ("万", 10**4))
+_MULT: Final[dict[str | None, int]] = {None: 1, "万": 10**4, "亿": 10**8}  # written after a numeral
 
 # An Arabic number inside text: not glued to Latin letters or other digits ("PM2.5", "v1.2"),
 # and signed only where a sign can stand (start, after a space, a comparison sign or a bracket).
@@ -142,6 +143,8 @@ def _cn_integer(text: str) -> int | None:
     """A Chinese integer below 10⁴ (``二十``, ``一百零八``, ``壹仟贰佰``, ``二〇二二``) or None."""
     if len(text) == 1 and text in _DIGIT_VALUE:
         return _DIGIT_VALUE[text]
+    if text[:1] in ("百", "千", "佰", "仟"):  # 百分之百, 百万: the leading 一 is often left out
+        text = "一" + text
     try:
         value = _cn2an()(text, "normal")
     except Exception:  # cn2an raises ValueError and friends on anything it dislikes
@@ -396,9 +399,6 @@ class _Hit(NamedTuple):
     standalone: bool  # nothing but comparison / hedge words around it
     percent_word: bool  # 百分之…
     iso_date: bool  # 2022-12-31
-
-
-_MULT: Final[dict[str | None, int]] = {None: 1, "万": 10**4, "亿": 10**8}
 
 
 def _scan(text: str) -> Iterator[_Hit]:

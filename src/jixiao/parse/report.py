@@ -28,7 +28,9 @@ _RATE = re.compile(
     r"(执行率|完成率|完成预算(?:的)?|预算完成率)\s*(?:为|达到|是|约)?\s*[:：]?\s*"
     r"(\d+(?:\.\d+)?\s*[%％]|(?<=[为是])\s*[01](?![\d.．分%％]))"
 )
-_SCORE = re.compile(r"(最终|总体|综合|项目|自评|评价|绩效)?(?:评价|自评)?得分\s*(?:为|是)?\s*[:：]?\s*(\d+(?:\.\d+)?)\s*分")
+_SCORE = re.compile(
+    r"(最终|总体|综合|项目|自评|评价|绩效)?(?:评价|自评)?得分\s*(?:为|是)?\s*[:：]?\s*(\d+(?:\.\d+)?)\s*分"
+)
 _GRADE = re.compile(r"(?:评价|自评|绩效)?等[级次]\s*(?:为|是)?\s*[:：]?\s*[“\"「]?(优秀|良好|优|良|中|差)")
 _SENTENCE = re.compile(r"[^。；;！？]+[。；;！？]?")
 _CLAUSE_SPLIT = re.compile(r"[，,、：:；;]")
@@ -38,7 +40,9 @@ _HEADING = re.compile(
     r"|(\d+\s*[、.．](?!\d))|([（(]\d+[)）]))\s*"
 )
 _END_PUNCT = "。；！？：:.;!?”」）)"
-_ANALYSIS_END = re.compile(r"(情况|分析|原因|措施|说明|结果|综述|问题|建议|做法|结论|目标|概况|依据|评价|过程)[。.：:]?$")
+_ANALYSIS_END = re.compile(
+    r"(情况|分析|原因|措施|说明|结果|综述|问题|建议|做法|结论|目标|概况|依据|评价|过程)[。.：:]?$"
+)
 _CLASS_ITEM = re.compile(r"[（(](类|款|项)[)）]")
 _ORG_IN_TITLE = re.compile(r"^(.{2,24}?(?:总工会|工会|委员会|局|厅|办公室|中心|政府|联合会))")
 _PROJECT_TITLE = re.compile(r"^(.+?)(?:项目)?(?:支出)?(?:绩效)?(?:自评|评价)报告$")
@@ -296,10 +300,13 @@ class ReportParser:
                         )
                         current_level = level
                         self.form.projects.append(current)
-                if current is None and any(w in first_sentence for w in _CONTEXT_WORDS):
-                    if "部门整体" not in first_sentence:
-                        context = heading
-                        group = "transfer" if "转移支付" in first_sentence else "project"
+                if (
+                    current is None
+                    and any(w in first_sentence for w in _CONTEXT_WORDS)
+                    and "部门整体" not in first_sentence
+                ):
+                    context = heading
+                    group = "transfer" if "转移支付" in first_sentence else "project"
                 if current is not None and current.name and level == current_level:
                     self._item_figures(current, index, paragraph, skip_first=_AMOUNT.search(first_sentence))
                     continue

@@ -11,7 +11,7 @@ from jixiao.read.html import read_html
 from jixiao.read.source import Cell, ReadError, Row, Source
 from jixiao.read.text import read_text
 
-MAX_BYTES = 256 * 1024 * 1024
+MAX_BYTES = 64 * 1024 * 1024  # a self-evaluation text is ~30 KB; 64 MB is far beyond any real one
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", ".htm", ".html", ".csv", ".tsv", ""})
 
 __all__ = ["MAX_BYTES", "Cell", "ReadError", "Row", "Source", "read_bytes", "read_path"]

@@ -8,7 +8,9 @@ Order (cheapest first, every step strict):
 3. BOM-less UTF-16, recognised by NUL bytes at odd (LE) or even (BE) positions
    and confirmed by a strict decode that yields plausible text;
 4. anything else with NUL bytes or many control characters is binary garbage;
-5. strict UTF-8; a file that is overwhelmingly valid UTF-8 with a handful of
+5. strict UTF-8 (unless that reading is clearly GB18030 bytes misread: no CJK
+   but Hebrew/Arabic/combining marks, see ``_gb18030_misread_as_utf8``);
+   a file that is overwhelmingly valid UTF-8 with a handful of
    broken bytes (typically a truncated last character) is read as UTF-8 with
    U+FFFD at the broken places rather than mis-read as GB18030 mojibake;
 6. strict GB18030 (a superset of GB2312 and GBK);
@@ -69,6 +71,9 @@ _CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F])
 _CONTROL_CHARS = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
 _CONTROL_SHARE = 0.05  # above this share of control bytes a file is binary
 _SAMPLE = 65536  # bytes examined by the heuristics; strict decodes see everything
+
+_CJK = re.compile("[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
+_UNLIKELY = re.compile("[\u0250-\u02af\u0300-\u036f\u0530-\u07ff]")
 
 _NOT_TEXT = "不是文本文件（检测到二进制内容）"
 
@@ -202,6 +207,27 @@ def _damaged_utf8(data: bytes) -> str | None:
     return None
 
 
+def _gb18030_misread_as_utf8(data: bytes, text: str) -> str | None:
+    """The GB18030 reading of valid UTF-8 ``data`` if UTF-8 was clearly the wrong guess.
+
+    About one GB2312 hanzi in seven is, on its own, a valid two-byte UTF-8
+    sequence (支 is ``D6 A7``, read as U+05A7, a Hebrew accent). A real
+    document almost never consists of those alone, but a short snippet can.
+    So: if the UTF-8 reading has no CJK at all but characters from scripts a
+    Chinese budget document does not use (IPA, combining marks, Armenian to
+    NKo) and the bytes are strict GB18030 whose non-ASCII characters are
+    (nearly) all CJK, GB18030 wins.
+    """
+    if _CJK.search(text) or not _UNLIKELY.search(text):
+        return None
+    try:
+        gb = data.decode("gb18030")
+    except UnicodeDecodeError:
+        return None
+    non_ascii = len(gb) - len(gb.encode("ascii", "ignore"))
+    return gb if len(_CJK.findall(gb)) >= 0.9 * non_ascii else None
+
+
 def decode(data: bytes, path: str) -> tuple[str, str]:
     """Decode a file's bytes; return ``(text, encoding name)``.
 
@@ -245,9 +271,15 @@ def decode(data: bytes, path: str) -> tuple[str, str]:
         raise ReadError(_NOT_TEXT)
 
     try:
-        return _normalise(data.decode("utf-8")), "utf-8"
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    else:
+        if len(text) != len(data):  # not pure ASCII
+            misread = _gb18030_misread_as_utf8(data, text)
+            if misread is not None:
+                return _normalise(misread), "gb18030"
+        return _normalise(text), "utf-8"
     damaged = _damaged_utf8(data)
     if damaged is not None:
         return _normalise(damaged), "utf-8"

@@ -14,10 +14,11 @@ line, using only :mod:`html.parser`:
 * every paragraph line becomes a one-cell ``Row(table=False)``, its cell at
   column 0;
 * every ``<tr>`` becomes one line and one ``Row(table=True)``. Cells are placed
-  in the table grid with ``colspan``/``rowspan`` (``rowspan="0"`` reaches to
-  the end of the table); the grid slots a merged cell covers besides its
-  own get a ``Cell`` with the same text and ``inherited=True``. ``row.cells``
-  is indexed by grid column (``row.cells[i].col == i``); a slot no cell
+  in the table grid with ``colspan``/``rowspan`` (rowspans never cross a
+  ``thead``/``tbody``/``tfoot`` boundary; ``rowspan="0"`` reaches to the end
+  of the row group); the grid slots a merged cell covers besides its own get
+  a ``Cell`` with the same text and ``inherited=True``. ``row.cells`` is
+  indexed by grid column (``row.cells[i].col == i``); a slot no cell
   covers (a short row followed by a rowspan further right) is an empty,
   non-inherited cell. Inside a cell, line breaks and nested blocks become a
   space, so a row always stays on one line;
@@ -26,7 +27,9 @@ line, using only :mod:`html.parser`:
   tabs keep the grid columns;
 * a table nested in a cell is flattened: its rows come right after the outer
   row that contains it (the inner text is not part of the outer cell);
-  a ``caption`` is a paragraph before the table's rows.
+  a ``caption`` is a paragraph before the table's rows; text between rows
+  (outside any cell) becomes a paragraph after the row it follows;
+* inside ``pre`` source line breaks are kept as line breaks.
 """
 
 from __future__ import annotations
@@ -82,7 +85,7 @@ def _span(attrs: list[tuple[str, str | None]], name: str, default: int, limit: i
     return default
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class _Slot:
     """A ``<td>``/``<th>`` being read; its text is final once the cell ends."""
 
@@ -90,12 +93,12 @@ class _Slot:
     text: str = ""
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class _TableRow:
     cells: list[tuple[str, int, bool]]  # (text, col, inherited), ordered by col
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class _Table:
     # Slots reaching down from rows above: col -> (slot, rows still to cover; -1 = to the end).
     carry: dict[int, tuple[_Slot, int]] = field(default_factory=dict)
@@ -175,7 +178,7 @@ class _PageParser(HTMLParser):
             return
         self._flush()  # stray text inside the row goes after it, with the deferred blocks
         row, table.row = table.row, None
-        level = self._tables.index(table)
+        level = self._tables.index(table)  # identity: _Table has eq=False
         if row:
             width = max(row) + 1
             cells: list[tuple[str, int, bool]] = []
@@ -214,11 +217,9 @@ class _PageParser(HTMLParser):
 
     def _end_table(self) -> None:
         table = self._tables[-1]
-        self._end_row(table)
+        self._end_row(table)  # also emits the blocks deferred behind the last row
         self._flush()
         self._tables.pop()
-        for block in table.deferred:
-            self._emit(block)
 
     # -- parser callbacks -----------------------------------------------------
 

@@ -95,7 +95,8 @@ def _is_cell_block(block: list[str], cell_mode: bool) -> bool:
         )
     if len(block) < 2 or not all(_short_cell(line) for line in block):
         return False
-    return cell_mode or (len(block) >= 3 and sum(1 for line in block if any(w in line for w in _HEADER_WORDS)) >= 2)
+    headers = sum(1 for line in block if any(word in line for word in _HEADER_WORDS))
+    return cell_mode or (len(block) >= 3 and headers >= 2)
 
 
 def _short_cell(line: str) -> bool:

@@ -1,0 +1,97 @@
+"""Extraction throughput and memory against the floor of merely reading the bytes.
+
+    python benchmarks/extract.py [--files 1000] [--docs DIR]
+
+The seed corpus (../shared/corpus/seeds/docs, else examples/) is replicated
+to N files in a temporary folder. Three figures are printed for one core:
+the floor (read + decode the same bytes), extract (read → parse → jixiao/1
+JSON), and their ratio; then peak memory at N/4 and N files, to show that
+memory stays flat as the file count grows. Not a test: it asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+from jixiao.pipeline import extract_file
+from jixiao.read.decode import decode
+from jixiao.render.jsonout import document_to_dict
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _corpus(docs: Path | None) -> list[Path]:
+    for folder in (docs, ROOT.parent / "shared" / "corpus" / "seeds" / "docs", ROOT / "examples"):
+        if folder is not None and folder.is_dir():
+            files = sorted(p for p in folder.iterdir() if p.suffix in (".txt", ".md", ".html"))
+            if files:
+                return files
+    raise SystemExit("no corpus found")
+
+
+def _replicate(files: list[Path], count: int, into: Path) -> list[Path]:
+    out = []
+    for index in range(count):
+        source = files[index % len(files)]
+        target = into / f"{index:05d}_{source.name}"
+        shutil.copyfile(source, target)
+        out.append(target)
+    return out
+
+
+def _floor(paths: list[Path]) -> float:
+    start = time.perf_counter()
+    for path in paths:
+        decode(path.read_bytes(), path.name)
+    return time.perf_counter() - start
+
+
+def _extract(paths: list[Path], out: Path) -> float:
+    start = time.perf_counter()
+    for path in paths:
+        data = document_to_dict(extract_file(path))
+        (out / f"{path.stem}.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return time.perf_counter() - start
+
+
+def _peak(paths: list[Path], out: Path) -> int:
+    tracemalloc.start()
+    _extract(paths, out)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--files", type=int, default=1000)
+    parser.add_argument("--docs", type=Path, default=None)
+    args = parser.parse_args()
+    files = _corpus(args.docs)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder, out = Path(tmp) / "in", Path(tmp) / "out"
+        folder.mkdir()
+        out.mkdir()
+        paths = _replicate(files, args.files, folder)
+        _extract(paths[: len(files)], out)  # warm imports and caches once
+        floor = _floor(paths)
+        elapsed = _extract(paths, out)
+        quarter = _peak(paths[: max(1, args.files // 4)], out)
+        full = _peak(paths, out)
+    count = len(paths)
+    print(f"corpus: {len(files)} documents replicated to {count} files")
+    print(f"floor   (read+decode): {count / floor:9.0f} docs/s")
+    print(f"extract (to jixiao/1): {count / elapsed:9.0f} docs/s   target >= 300")
+    print(f"ratio extract/floor  : {elapsed / floor:9.1f} x")
+    print(f"peak memory {count // 4:>5} files: {quarter / 1e6:7.1f} MB")
+    print(f"peak memory {count:>5} files: {full / 1e6:7.1f} MB   (flat = no growth with file count)")
+
+
+if __name__ == "__main__":
+    main()
