@@ -132,6 +132,19 @@ def test_truncated_utf8_is_not_read_as_gb18030_mojibake() -> None:
     assert text.endswith("\ufffd")
 
 
+def test_damaged_gb18030_keeps_its_encoding() -> None:
+    raw = "青禾县总工会职工素质提升工程绩效自评，得分 92.5 分。\n" * 3
+    data = bytearray(raw.encode("gb18030"))
+    data[6] = 0x80  # the lead byte of 总; 0x80 is never a GB18030 lead byte
+    text, encoding = decode(bytes(data), "flipped.txt")
+    assert encoding == "gb18030"
+    assert text.count("\ufffd") >= 1
+    # GB18030 has no self-synchronisation: after the broken byte the pairs are
+    # misaligned until the next ASCII byte, so only that stretch is garbled
+    assert text.startswith("青禾县\ufffd")
+    assert text.endswith(" 92.5 分。\n" + raw[raw.index("\n") + 1 :])
+
+
 def test_charset_normalizer_is_the_last_resort() -> None:
     # Not UTF-8 (lone high bytes) and not GB18030 (0x80 and a lead byte before '\n')
     raw = "Résumé du projet: coût total 140,4 €, réalisé 138,2 €.\n" * 4
@@ -220,9 +233,7 @@ def test_any_bytes_decode_or_raise_read_error(data: bytes) -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(
-    st.text(alphabet=st.sampled_from("项目支出绩效自评表一最年度资金总额：，。 \t\n\r0123456789.%（）AZaz"))
-)
+@given(st.text(alphabet=st.sampled_from("项目支出绩效自评表一最年度资金总额：，。 \t\n\r0123456789.%（）AZaz")))
 def test_chinese_text_roundtrips_through_utf8_and_gb18030(tail: str) -> None:
     raw = "青禾县总工会" + tail
     expected = raw.replace("\r\n", "\n").replace("\r", "\n")

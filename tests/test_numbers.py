@@ -16,6 +16,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from jixiao.parse.numbers import (
+    Kind,
+    Op,
     Quantity,
     comparable,
     normalize,
@@ -86,6 +88,7 @@ def test_normalize(text: str, expected: str) -> None:
         ("二〇二二", "2022"),
         ("九十八点五", "98.5"),
         ("1.2万", "12000"),
+        ("1亿2000万", "120000000"),
         ("十二万三千", "123000"),
         ("10分", "10"),
         ("9.5 分", "9.5"),
@@ -134,6 +137,8 @@ def test_parse_number_keeps_written_digits() -> None:
         ("8千元", "0.8"),
         ("一千二百万元", "1200"),
         ("壹仟贰佰万元整", "1200"),
+        ("1亿2000万元", "12000"),
+        ("百万元", "100"),
         ("一点五亿", "15000"),
         ("一百四十点四万", "140.4"),
         ("约821万元", "821"),
@@ -175,6 +180,15 @@ def test_parse_amount_default_unit(text: str, unit: str, expected: str) -> None:
     exact(parse_amount(text, default_unit=unit), expected)
 
 
+def test_converted_values_are_tidy() -> None:
+    # a unit conversion leaves no trailing zeros or exponents: the values print as people write them
+    assert str(parse_amount("1,200 元")) == "0.12"
+    assert str(parse_amount("1.5亿元")) == "15000"
+    assert str(parse_amount("一百四十点四万")) == "140.4"
+    assert str(parse_rate("100.00%")) == "1"
+    assert str(parse_rate("96.30%")) == "0.963"
+
+
 def test_parse_amount_rejects_unknown_default_unit() -> None:
     with pytest.raises(ValueError, match="美元"):
         parse_amount("1", default_unit="美元")
@@ -193,6 +207,8 @@ def test_parse_amount_rejects_unknown_default_unit() -> None:
         ("1", "1"),
         ("0.6238", "0.6238"),
         ("1.5", "1.5"),
+        ("1.6", "0.016"),
+        ("2", "0.02"),
         ("87", "0.87"),
         ("100", "1"),
         ("120", "1.2"),
@@ -219,8 +235,8 @@ def test_parse_rate(text: str, expected: str | None) -> None:
 # ---- parse_quantity -----------------------------------------------------------------------------
 
 
-def Q(op: str | None, value: str, unit: str, approx: bool, kind: str) -> Quantity:
-    return Quantity(op, Decimal(value), unit, approx, kind)  # type: ignore[arg-type]
+def Q(op: Op | None, value: str, unit: str, approx: bool, kind: Kind) -> Quantity:
+    return Quantity(op, Decimal(value), unit, approx, kind)
 
 
 @pytest.mark.parametrize(

@@ -125,7 +125,9 @@ _MULT: Final[dict[str | None, int]] = {None: 1, "万": 10**4, "亿": 10**8}  # w
 # and signed only where a sign can stand (start, after a space, a comparison sign or a bracket).
 _ARABIC: Final = r"(?<![A-Za-z0-9.])(?:(?<![^\s=<>≥≤:(\[~])[-+])?[0-9]+(?:\.[0-9]+)?"
 _PLAIN: Final = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
-_NUMERAL: Final = re.compile(rf"(?P<arabic>[-+]?[0-9]+(?:\.[0-9]+)?)\s*(?P<mult>[万亿])?|(?P<cn>{_CN_RUN})")
+_NUMERAL: Final = re.compile(
+    rf"(?P<cn>[0-9]+亿[0-9]+万|{_CN_RUN})|(?P<arabic>[-+]?[0-9]+(?:\.[0-9]+)?)\s*(?P<mult>[万亿])?"
+)
 _HAS_NUMERAL: Final = re.compile(f"[0-9{_CN_CHARS}]")
 
 
@@ -358,8 +360,8 @@ _SCAN: Final = re.compile(
         百分之\s*(?P<pct>{_ARABIC}|{_CN_RUN})
       | (?P<iso>(?<![0-9])(?:19|20)[0-9]{{2}}
             (?:[-/][0-9]{{1,2}}(?:[-/][0-9]{{1,2}})?|\.[0-9]{{1,2}}\.[0-9]{{1,2}})(?![0-9]))
+      | (?P<cn>(?<![A-Za-z0-9.])[0-9]+亿[0-9]+万|{_CN_RUN})  # 1亿2000万 reads like 一亿二千万
       | (?P<arabic>{_ARABIC})
-      | (?P<cn>{_CN_RUN})
     )
     \s*(?P<more1>[余多])?(?P<mult>[万亿])?(?P<more2>[余多])?
     \s*(?P<unit>{_UNIT_ALT})?
@@ -377,7 +379,7 @@ _PREFIX: Final = re.compile(
 )
 _PREFIX_WINDOW: Final = 16
 # _scan unpacks match.groups() by position: keep the groups in this order
-_SCAN_GROUPS: Final = ("pct", "iso", "arabic", "cn", "more1", "mult", "more2", "unit", "per", "suffix")
+_SCAN_GROUPS: Final = ("pct", "iso", "cn", "arabic", "more1", "mult", "more2", "unit", "per", "suffix")
 assert tuple(_SCAN.groupindex) == _SCAN_GROUPS
 assert tuple(_RANGE_TAIL.groupindex) == ("mult", "unit") and tuple(_PREFIX.groupindex) == ("op", "approx")
 _PERCENT_FAST: Final = re.compile(r"([-+]?[0-9]+(?:\.[0-9]+)?)\s*%")
@@ -408,7 +410,7 @@ def _scan(text: str) -> Iterator[_Hit]:
         start, end = match.span()
         if start and text[start - 1] == "第":  # an ordinal, not a quantity
             continue
-        pct, iso, arabic, cn, more1, mult_char, more2, unit, per, suffix = match.groups()
+        pct, iso, cn, arabic, more1, mult_char, more2, unit, per, suffix = match.groups()
         unit = unit or ""
         op: Op | None = None
         approx = bool(more1 or more2)
@@ -446,9 +448,7 @@ def _scan(text: str) -> Iterator[_Hit]:
             approx = approx or suffix_approx
         mult = _MULT[mult_char]
         scaled = mult > 1 or (cn is not None and ("万" in cn or "亿" in cn))
-        yield _Hit(
-            number, mult, scaled, unit, per or "", op, approx, standalone, pct is not None, iso is not None
-        )
+        yield _Hit(number, mult, scaled, unit, per or "", op, approx, standalone, pct is not None, iso is not None)
 
 
 def _scale(value: Decimal, factor: Decimal | int) -> Decimal:

@@ -64,6 +64,8 @@ class ProjectParser:
         self.goal_cols: tuple[int, int] | None = None
         self.goal_texts: list[tuple[str, Row, Cell]] = []
         self.ind_cols: _Columns | None = None
+        self.ind_fits: list[tuple[int, tuple[int, ...]]] = []
+        self.ind_numbers: tuple[int, ...] = ()
         self.level1: str | None = None
         self.level2: str | None = None
         self.level1_row: int | None = None
@@ -233,6 +235,8 @@ class ProjectParser:
         columns = _header_columns(row, vocab.indicator_column_of)
         if len(columns.cols) >= 3 and ("level1" in columns.cols or "name" in columns.cols):
             self.ind_cols = columns
+            self.ind_fits = [(col, _FIT.get(sem, _NEUTRAL)) for sem, col in columns.cols.items()]
+            self.ind_numbers = tuple(col for sem, col in columns.cols.items() if sem in ("weight", "score"))
             return True
         return False
 
@@ -275,8 +279,7 @@ class ProjectParser:
     def _indicator_row(self, row: Row) -> None:
         assert self.ind_cols is not None
         cols = self.ind_cols.cols
-        kinds = _cell_kinds(row)
-        offset = max((-2, -1, 0, 1, 2), key=lambda shift: (_plausibility(kinds, cols, shift), -abs(shift)))
+        offset = _best_shift(_cell_kinds(row), self.ind_fits, self.ind_numbers)
         picked: dict[str, Cell] = {}
         for sem, col in cols.items():
             cell = _cell_at(row, col + offset)
@@ -363,6 +366,7 @@ def _cell_kinds(row: Row) -> list[int]:
 
 
 # points for (semantic column, kind of the cell read there)
+_NEUTRAL = (0, 0, 0, 0, 0, 0)
 _FIT: dict[str, tuple[int, int, int, int, int, int]] = {
     #        empty level1 level2 number text either
     "level1": (1, 1, -3, -2, -2, 1),
@@ -373,21 +377,34 @@ _FIT: dict[str, tuple[int, int, int, int, int, int]] = {
 }
 
 
-def _plausibility(kinds: list[int], cols: dict[str, int], shift: int) -> int:
-    """How well a row fits the header when read ``shift`` columns over."""
+def _plausibility(kinds: list[int], fits: list[tuple[int, tuple[int, ...]]], shift: int) -> tuple[int, bool]:
+    """How well a row fits the header when read ``shift`` columns over, and whether nothing jarred."""
     score = 0
-    used: set[int] = set()
+    clean = True
     width = len(kinds)
-    for sem, col in cols.items():
+    used = 0
+    for col, fit in fits:
         index = col + shift
-        used.add(index)
-        fit = _FIT.get(sem)
-        if fit is not None:
-            score += fit[kinds[index] if 0 <= index < width else _EMPTY]
-    for index, kind in enumerate(kinds):
-        if kind != _EMPTY and index not in used:
-            score -= 1
-    return score
+        kind = kinds[index] if 0 <= index < width else _EMPTY
+        if kind != _EMPTY:
+            used += 1
+        points = fit[kind]
+        score += points
+        clean = clean and points >= 0
+    stray = sum(1 for kind in kinds if kind != _EMPTY) - used
+    return score - stray, clean and stray == 0
+
+
+def _best_shift(kinds: list[int], fits: list[tuple[int, tuple[int, ...]]], numbers: tuple[int, ...]) -> int:
+    """The shift that fits best; a row already in place (clean, numbers where the scores go) is kept."""
+    best, best_score = 0, None
+    for shift in (0, -1, 1, -2, 2):
+        score, clean = _plausibility(kinds, fits, shift)
+        if shift == 0 and clean and numbers and all(0 <= c < len(kinds) and kinds[c] == _NUMBER for c in numbers):
+            return 0
+        if best_score is None or score > best_score:
+            best, best_score = shift, score
+    return best
 
 
 def parse_project(rows: list[Row], line: int, title: str | None, year: int | None) -> ProjectForm:

@@ -147,6 +147,8 @@ def _field_of(clause_before: str, clause_after: str) -> str | None:
 def _figures(text: str, base: int, paragraph: _Text) -> _Figures:
     """Amounts and the execution rate of one sentence, by the words around each amount."""
     figures = _Figures()
+    if "元" not in text and "率" not in text and "完成预算" not in text:
+        return figures
     for match in _AMOUNT.finditer(text):
         start = max(
             (m.end() for m in _CLAUSE_SPLIT.finditer(text, 0, match.start())),

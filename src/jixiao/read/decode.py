@@ -1,6 +1,6 @@
 """Bytes to text: detect the encoding from the bytes, never from the file name.
 
-Order (cheapest first, every step strict):
+Order (cheapest first):
 
 1. known binary containers (PDF, ZIP/Office, OLE, images, archives) are refused
    with a message naming them;
@@ -8,20 +8,22 @@ Order (cheapest first, every step strict):
 3. BOM-less UTF-16, recognised by NUL bytes at odd (LE) or even (BE) positions
    and confirmed by a strict decode that yields plausible text;
 4. anything else with NUL bytes or many control characters is binary garbage;
-5. strict UTF-8 (unless that reading is clearly GB18030 bytes misread: no CJK
+5. strict UTF-8, unless that reading is clearly GB18030 bytes misread (no CJK
    but Hebrew/Arabic/combining marks, see ``_gb18030_misread_as_utf8``);
-   a file that is overwhelmingly valid UTF-8 with a handful of
-   broken bytes (typically a truncated last character) is read as UTF-8 with
-   U+FFFD at the broken places rather than mis-read as GB18030 mojibake;
-6. strict GB18030 (a superset of GB2312 and GBK);
-7. ``charset_normalizer`` as a last resort; if it finds nothing, ``ReadError``.
+6. damaged UTF-8: overwhelmingly valid UTF-8 with a few broken places (a
+   flipped byte, a truncated last character) is read with U+FFFD at the
+   broken places rather than mis-read as GB18030 mojibake;
+7. strict GB18030 (a superset of GB2312 and GBK);
+8. damaged GB18030, the same rule as step 6;
+9. ``charset_normalizer`` as a last resort; if it finds nothing, ``ReadError``.
 
 The returned encoding name is always a Python codec such that
 ``data.decode(name)`` gives the text before newline normalisation: ``utf-8``,
 ``utf-8-sig``, ``utf-16`` / ``utf-32`` (with BOM, either byte order),
 ``utf-16-le`` / ``utf-16-be`` (no BOM), ``gb18030``, or whatever
-``charset_normalizer`` names.  (The one exception is damaged UTF-8, step 5,
-reported as ``utf-8`` although it only decodes with ``errors="replace"``.)
+``charset_normalizer`` names. The exception are damaged files (steps 6 and 8),
+reported as ``utf-8`` / ``gb18030`` although they only decode with
+``errors="replace"``; their text contains U+FFFD.
 
 Newlines are normalised (``\\r\\n`` and ``\\r`` become ``\\n``), a BOM is dropped,
 nothing else is touched.
@@ -74,6 +76,8 @@ _SAMPLE = 65536  # bytes examined by the heuristics; strict decodes see everythi
 
 _CJK = re.compile("[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 _UNLIKELY = re.compile("[\u0250-\u02af\u0300-\u036f\u0530-\u07ff]")
+
+_BROKEN = re.compile("\ufffd+")
 
 _NOT_TEXT = "不是文本文件（检测到二进制内容）"
 
@@ -192,17 +196,21 @@ def _normalise(text: str) -> str:
     return text
 
 
-def _damaged_utf8(data: bytes) -> str | None:
-    """Text of mostly-valid UTF-8 with a few broken bytes, else None.
+def _damaged(data: bytes, codec: str) -> str | None:
+    """Text of mostly-valid ``codec`` bytes with a few broken places, else None.
 
-    Requires at least 10 correctly decoded non-ASCII characters and at most one
-    broken place per 200 of them (at least one allowed). Legacy Chinese
-    encodings never come close to that, so this only rescues real UTF-8.
+    Decodes with ``errors="replace"`` (U+FFFD marks each broken place) and
+    accepts the result if it has at least 10 non-ASCII characters decoded
+    correctly and at most one broken place per 100 of them (two allowed in
+    any case, e.g. a flipped byte and a truncated last character). Text in
+    another encoding breaks far more often than that (GB18030 read as UTF-8,
+    UTF-8 read as GB18030), so this only rescues files that really are in
+    ``codec`` but were damaged or cut short.
     """
-    text = data.decode("utf-8", errors="replace")
-    bad = text.count("\ufffd")
-    good = len(text) - len(text.encode("ascii", "ignore")) - bad
-    if good >= 10 and bad <= max(1, good // 200):
+    text = data.decode(codec, errors="replace")
+    places = len(_BROKEN.findall(text))
+    good = len(text) - len(text.encode("ascii", "ignore")) - text.count("\ufffd")
+    if good >= 10 and places <= max(2, good // 100):
         return text
     return None
 
@@ -254,9 +262,7 @@ def decode(data: bytes, path: str) -> tuple[str, str]:
         return _normalise(text), name
     if boms:
         label = boms[-1][2].upper().replace("-SIG", "")
-        raise ReadError(
-            f"文件以 {label} 字节序标记（BOM）开头，但内容无法按 {label} 解码（文件可能已损坏或被截断）"
-        )
+        raise ReadError(f"文件以 {label} 字节序标记（BOM）开头，但内容无法按 {label} 解码（文件可能已损坏或被截断）")
 
     if b"\x00" in data:
         utf16 = _utf16_without_bom(data)
@@ -280,13 +286,16 @@ def decode(data: bytes, path: str) -> tuple[str, str]:
             if misread is not None:
                 return _normalise(misread), "gb18030"
         return _normalise(text), "utf-8"
-    damaged = _damaged_utf8(data)
+    damaged = _damaged(data, "utf-8")
     if damaged is not None:
         return _normalise(damaged), "utf-8"
     try:
         return _normalise(data.decode("gb18030")), "gb18030"
     except UnicodeDecodeError:
         pass
+    damaged = _damaged(data, "gb18030")
+    if damaged is not None:
+        return _normalise(damaged), "gb18030"
 
     from charset_normalizer import from_bytes  # imported lazily: rarely needed, slow to import
 

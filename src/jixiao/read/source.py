@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Cell:
     text: str
     line: int
@@ -20,7 +20,7 @@ class Cell:
     inherited: bool = False
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Row:
     """A table row (``table`` True) or a paragraph line (one cell)."""
 
