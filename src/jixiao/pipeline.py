@@ -20,6 +20,7 @@ SUPPORTED_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", ".htm", ".h
 
 def extract_source(source: Source) -> Document:
     document = Document(source=source.name)
+    document.problems.extend(Problem(source.path, note, fatal=False) for note in source.notes)
     document.forms = parse_source(source)
     if not document.forms:
         document.problems.append(Problem(source.path, "未找到任何绩效表或报告", fatal=False))

@@ -6,7 +6,7 @@ import os
 import re
 from pathlib import Path
 
-from jixiao.read.decode import decode, looks_binary
+from jixiao.read.decode import binary_reason, decode
 from jixiao.read.html import read_html
 from jixiao.read.source import Cell, ReadError, Row, Source
 from jixiao.read.text import read_text
@@ -30,15 +30,18 @@ def _is_html(text: str) -> bool:
 def read_bytes(data: bytes, name: str) -> Source:
     if not data.strip():
         raise ReadError("文件为空")
-    if looks_binary(data):
-        raise ReadError("不是文本文件（检测到二进制内容）")
+    reason = binary_reason(data)
+    if reason is not None:
+        raise ReadError(reason)
     text, encoding = decode(data, name)
     if _is_html(text):
-        source = read_html(text, name)
-        source.encoding = encoding
-        return source
-    fmt = "markdown" if name.lower().endswith((".md", ".markdown")) else "text"
-    return read_text(text, name, encoding=encoding, fmt=fmt)
+        source = read_html(text, name, encoding=encoding)
+    else:
+        fmt = "markdown" if name.lower().endswith((".md", ".markdown")) else "text"
+        source = read_text(text, name, encoding=encoding, fmt=fmt)
+    if "\ufffd" in text:
+        source.notes.append(f"文件有损坏的字节（按 {encoding} 读取，损坏处以 � 代替）")
+    return source
 
 
 def read_path(path: str | os.PathLike[str], max_bytes: int = MAX_BYTES) -> Source:
