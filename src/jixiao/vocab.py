@@ -66,6 +66,10 @@ ORG_NAME: Final = re.compile(
 
 HEADER_FIELDS: Final[dict[str, str]] = {
     "项目名称": "project",
+    "转移支付名称": "project",
+    "转移支付项目": "project",
+    "地方主管部门": "department",
+    "部门名称": "department",
     "主管部门": "department",
     "预算单位": "department",
     "单位名称": "department",
