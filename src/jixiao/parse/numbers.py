@@ -505,6 +505,7 @@ class Quantity:
     kind: Kind
 
 
+@lru_cache(maxsize=16384)
 def parse_number(text: str) -> Decimal | None:
     """A cell that is only a number → its value; None otherwise.
 
@@ -528,6 +529,7 @@ def parse_number(text: str) -> Decimal | None:
     return _tidy(value) if scaled else value
 
 
+@lru_cache(maxsize=16384)
 def parse_amount(text: str, default_unit: str = "万元") -> Decimal | None:
     """Money → 万元. ``"1,200 元"`` → 0.12, ``"1.5亿元"`` → 15000, ``"113万余元"`` → 113.
 
@@ -558,6 +560,7 @@ def _bare_rate(value: Decimal) -> Decimal:
     return value if abs(value) <= _RATE_BARE_MAX else _tidy(value * _CENT)
 
 
+@lru_cache(maxsize=16384)
 def parse_rate(text: str) -> Decimal | None:
     """A rate → fraction. ``"96.31%"`` → 0.9631, ``"5‰"`` → 0.005, ``"百分之九十八点五"`` → 0.985.
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from decimal import Decimal
 
 from jixiao import vocab
@@ -347,22 +348,23 @@ class ProjectParser:
 _EMPTY, _LEVEL1, _LEVEL2, _NUMBER, _TEXT, _EITHER = range(6)
 
 
+@lru_cache(maxsize=16384)
+def _kind_of(raw: str) -> int:
+    text = vocab.clean_text(raw)
+    if not text:
+        return _EMPTY
+    if vocab.level1_of(text) or vocab.WEIGHT_FRAGMENT.match(vocab.norm_label(text)):
+        return _EITHER if vocab.is_level2(text) else _LEVEL1
+    if vocab.is_level2(text):
+        return _LEVEL2
+    if parse_number(text) is not None:
+        return _NUMBER
+    return _TEXT
+
+
 def _cell_kinds(row: Row) -> list[int]:
     """What each cell of a row looks like, computed once for all the shifts tried."""
-    kinds: list[int] = []
-    for cell in row.cells:
-        text = text_of(cell)
-        if not text:
-            kinds.append(_EMPTY)
-        elif vocab.level1_of(text) or vocab.WEIGHT_FRAGMENT.match(vocab.norm_label(text)):
-            kinds.append(_EITHER if vocab.is_level2(text) else _LEVEL1)
-        elif vocab.is_level2(text):
-            kinds.append(_LEVEL2)
-        elif parse_number(text) is not None:
-            kinds.append(_NUMBER)
-        else:
-            kinds.append(_TEXT)
-    return kinds
+    return [_kind_of(cell.text) for cell in row.cells]
 
 
 # points for (semantic column, kind of the cell read there)
