@@ -10,16 +10,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, NamedTuple
 
 FormKind = Literal["project", "department", "report"]
 Severity = Literal["error", "warning", "info"]
 ProjectGroup = Literal["project", "transfer", "unit"]
 
 
-@dataclass(slots=True, frozen=True)
-class Loc:
-    """Where a value came from: the 1-based text line, and the cell when it sat in a table."""
+class Loc(NamedTuple):
+    """Where a value came from: the 1-based text line, and the cell when it sat in a table.
+
+    A named tuple, not a dataclass: one is made for every extracted value, so it must be cheap.
+    """
 
     line: int
     row: int | None = None
@@ -30,10 +32,14 @@ class Loc:
 
     def as_dict(self) -> dict[str, object]:
         out: dict[str, object] = {"line": self.line}
-        for key in ("row", "col", "page", "sheet"):
-            value = getattr(self, key)
-            if value is not None:
-                out[key] = value
+        if self.row is not None:
+            out["row"] = self.row
+        if self.col is not None:
+            out["col"] = self.col
+        if self.page is not None:
+            out["page"] = self.page
+        if self.sheet is not None:
+            out["sheet"] = self.sheet
         if self.inherited:
             out["inherited"] = True
         return out

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from jixiao import vocab
 from jixiao.model import Form, ReportForm
@@ -38,11 +39,16 @@ class _Block:
 
 
 def _title_kind(row: Row) -> str | None:
-    if row.table and len(row.filled) > 1:
+    if row.table and sum(1 for cell in row.cells if cell.text) > 1:
         return None
     text = row.text
     if len(text) > 90:
         return None
+    return _title_kind_of(text)
+
+
+@lru_cache(maxsize=8192)
+def _title_kind_of(text: str) -> str | None:
     key = vocab.YEAR_IN_HEADER.sub("", vocab.norm_label(text))
     if not key or len(key) > 60 or any(mark in key for mark in "。《》；"):
         return None

@@ -45,10 +45,10 @@ def loc(row: Row, cell: Cell | None = None, inherited: bool = False) -> Loc:
 
 
 def next_value(row: Row, index: int, is_label: Callable[[str], bool]) -> Cell | None:
-    """The first filled cell after ``index`` that is not itself a label."""
+    """The first filled cell after ``index`` that is not itself a label (nor a merged copy of one)."""
     for cell in row.cells[index + 1 :]:
         text = text_of(cell)
-        if not text:
+        if not text or cell.inherited:
             continue
         return None if is_label(text) else cell
     return None

@@ -10,6 +10,7 @@ column, a ``(30分)`` fragment of a split header) still lands in place.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -22,6 +23,8 @@ from jixiao.parse.numbers import parse_amount, parse_number, parse_rate
 from jixiao.read.source import Cell, Row
 
 _AMOUNT_FIELDS = ("initial", "budget", "executed")
+_GRADE_HINTS = ("等", "结论", "结果")
+_UNIT_NOTE = re.compile(r"(?:单位\s*[:：]\s*|[（(]\s*)(万元|亿元|元)\s*[)）]?")
 
 
 def _is_header_label(text: str) -> bool:
@@ -61,6 +64,7 @@ class ProjectParser:
     def __init__(self, form: ProjectForm) -> None:
         self.form = form
         self.funds_cols: _Columns | None = None
+        self.funds_unit = "万元"
         self.pair_cols: dict[int, str] = {}
         self.goal_cols: tuple[int, int] | None = None
         self.goal_texts: list[tuple[str, Row, Cell]] = []
@@ -125,6 +129,9 @@ class ProjectParser:
     # ---- funds ----------------------------------------------------------------------------------
 
     def _try_funds_header(self, row: Row) -> bool:
+        unit = _UNIT_NOTE.search(row.text)
+        if unit:
+            self.funds_unit = unit.group(1)
         columns = _header_columns(row, vocab.funds_column_of)
         if len(columns.cols) >= 3 and ("budget" in columns.cols or "executed" in columns.cols):
             self.funds_cols = columns
@@ -146,11 +153,16 @@ class ProjectParser:
         assert self.funds_cols is not None
         columns = self.funds_cols
         best: dict[str, tuple[Cell, Decimal]] = {}
-        for offset in {0, label_col + 1 - columns.first}:
+        filled = [cell.col for cell in row.cells if cell.text.strip()]
+        offsets = {0, label_col + 1 - columns.first}
+        label_last = filled and filled[-1] == label_col and filled[0] < label_col
+        if label_last:
+            offsets.add(filled[0] - columns.first)
+        for offset in offsets:
             found: dict[str, tuple[Cell, Decimal]] = {}
             for sem, col in columns.cols.items():
                 cell = _cell_at(row, col + offset)
-                if cell is None or col + offset <= label_col:
+                if cell is None or cell.col == label_col or (col + offset < label_col and not label_last):
                     continue
                 value = self._funds_value(sem, cell.text)
                 if value is not None:
@@ -193,10 +205,9 @@ class ProjectParser:
         before = [col for col in self.pair_cols if col <= index]
         return self.pair_cols[max(before)] if before else None
 
-    @staticmethod
-    def _funds_value(sem: str, text: str) -> Decimal | None:
+    def _funds_value(self, sem: str, text: str) -> Decimal | None:
         if sem in _AMOUNT_FIELDS:
-            return parse_amount(text)
+            return parse_amount(text, self.funds_unit)
         if sem == "rate":
             return parse_rate(text)
         return parse_number(text)
@@ -226,6 +237,8 @@ class ProjectParser:
 
     def _goal_row(self, row: Row) -> None:
         for cell in row.cells:
+            if cell.inherited:
+                continue
             text = value_text(cell.text)
             if text and not vocab.bare_label(text).startswith("年度总体目标") and len(self.goal_texts) < 2:
                 self.goal_texts.append((text, row, cell))
@@ -268,6 +281,8 @@ class ProjectParser:
         self.done = True
 
     def _grade_row(self, row: Row) -> bool:
+        if not any(word in row.text for word in _GRADE_HINTS):
+            return False
         for index, cell in enumerate(row.cells):
             if vocab.GRADE_LABEL.match(vocab.norm_label(cell.text)):
                 found = next_value(row, index, lambda text: False)
@@ -393,7 +408,7 @@ def _plausibility(kinds: list[int], fits: list[tuple[int, tuple[int, ...]]], shi
         points = fit[kind]
         score += points
         clean = clean and points >= 0
-    stray = sum(1 for kind in kinds if kind != _EMPTY) - used
+    stray = width - kinds.count(_EMPTY) - used
     return score - stray, clean and stray == 0
 
 

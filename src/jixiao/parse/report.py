@@ -184,6 +184,16 @@ class ReportParser:
         self.prefix = prefix
         self.paragraphs = _paragraphs(rows[1:] if title else rows)
         self.project_sentences: set[tuple[int, int]] = set()
+        self.figures_cache: dict[int, list[tuple[int, _Figures]]] = {}
+
+    def _sentence_figures(self, index: int) -> list[tuple[int, _Figures]]:
+        """The figures of each sentence of a paragraph, read once however often they are asked for."""
+        cached = self.figures_cache.get(index)
+        if cached is None:
+            paragraph = self.paragraphs[index]
+            cached = [(offset, _figures(sentence, offset, paragraph)) for offset, sentence in _sentences(paragraph)]
+            self.figures_cache[index] = cached
+        return cached
 
     def parse(self) -> ReportForm:
         form = self.form
@@ -237,9 +247,8 @@ class ReportParser:
 
     def _single(self, name: str) -> None:
         project = ReportProject(name=name, group="project", line=self.form.line)
-        for paragraph in self.paragraphs:
-            for offset, sentence in _sentences(paragraph):
-                figures = _figures(sentence, offset, paragraph)
+        for index in range(len(self.paragraphs)):
+            for _offset, figures in self._sentence_figures(index):
                 for attr in ("initial", "budget", "executed"):
                     value = getattr(figures, attr)
                     if value is not None and getattr(project, attr) is None:
@@ -254,11 +263,10 @@ class ReportParser:
         """The unit's budget line: the first sentence stating an amount and its execution rate,
         else the first stating a budget or spending amount."""
         fallback: _Figures | None = None
-        for index, paragraph in enumerate(self.paragraphs):
-            for offset, sentence in _sentences(paragraph):
+        for index in range(len(self.paragraphs)):
+            for offset, figures in self._sentence_figures(index):
                 if (index, offset) in self.project_sentences:
                     continue
-                figures = _figures(sentence, offset, paragraph)
                 if not figures.found():
                     continue
                 if figures.rate is not None:
@@ -339,11 +347,10 @@ class ReportParser:
     ) -> None:
         if project.provenance.get("figures") is not None:
             return
-        for offset, sentence in _sentences(paragraph):
-            text = sentence
+        for offset, figures in self._sentence_figures(index):
             if skip_first is not None and offset == 0:
-                text = sentence.replace(skip_first.group(0), "", 1)
-            figures = _figures(text, offset, paragraph)
+                sentence = _sentences(paragraph)[0][1]
+                figures = _figures(sentence.replace(skip_first.group(0), "", 1), offset, paragraph)
             if not figures.found():
                 continue
             self.project_sentences.add((index, offset))

@@ -24,6 +24,7 @@ _SPACE_RUN = re.compile(r"[ \u3000\xa0]{2,}")
 _MD_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _SENTENCE_END = re.compile(r"[。；！？]$")
 _PROSE_MARK = re.compile(r"[。，；！？]")
+_NOTE_ONLY = re.compile(r"^[（(][^（()）]{1,10}[)）]$")
 _KNOWN_LABELS = sorted(
     {
         *vocab.HEADER_FIELDS,
@@ -123,6 +124,12 @@ def _cell_block_row(block: list[str], first_line: int) -> Row:
 
 
 def _line_row(line: str, number: int) -> Row | None:
+    if "\t" not in line and "|" not in line and "  " not in line and "\u3000" not in line and "\xa0" not in line:
+        stripped = line.strip()
+        if not stripped:
+            return None
+        if len(stripped) < 8 or len(stripped) > 400 or "，" in stripped or "。" in stripped:
+            return Row(cells=[Cell(stripped, number, 0)], line=number, end_line=number, table=False)
     if "\t" in line:
         parts = line.rstrip("\n").split("\t")
         return _row([p.strip() for p in parts], number)
@@ -145,8 +152,13 @@ def _line_row(line: str, number: int) -> Row | None:
     if 8 <= len(stripped) <= 400 and not _PROSE_MARK.search(stripped):
         labels = _LABEL_SPLIT.findall(stripped)
         if len(set(labels)) >= 3:
-            parts = [p.strip() for p in _LABEL_SPLIT.split(stripped)]
-            return _row([p for p in parts if p], number)
+            parts: list[str] = []
+            for part in (p.strip() for p in _LABEL_SPLIT.split(stripped)):
+                if parts and _NOTE_ONLY.match(part):
+                    parts[-1] += part
+                elif part:
+                    parts.append(part)
+            return _row(parts, number)
     return Row(cells=[Cell(text=stripped, line=number, col=0)], line=number, end_line=number, table=False)
 
 
