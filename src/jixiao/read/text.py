@@ -131,8 +131,7 @@ def _line_row(line: str, number: int) -> Row | None:
         if len(stripped) < 8 or len(stripped) > 400 or "，" in stripped or "。" in stripped:
             return Row(cells=[Cell(stripped, number, 0)], line=number, end_line=number, table=False)
     if "\t" in line:
-        parts = line.rstrip("\n").split("\t")
-        return _row([p.strip() for p in parts], number)
+        return _row([part.strip() for part in line.split("\t")], number)
     stripped = line.strip()
     if not stripped:
         return None
@@ -152,14 +151,19 @@ def _line_row(line: str, number: int) -> Row | None:
     if 8 <= len(stripped) <= 400 and not _PROSE_MARK.search(stripped):
         labels = _LABEL_SPLIT.findall(stripped)
         if len(set(labels)) >= 3:
-            parts: list[str] = []
-            for part in (p.strip() for p in _LABEL_SPLIT.split(stripped)):
-                if parts and _NOTE_ONLY.match(part):
-                    parts[-1] += part
-                elif part:
-                    parts.append(part)
-            return _row(parts, number)
+            return _row(_label_cells(stripped), number)
     return Row(cells=[Cell(text=stripped, line=number, col=0)], line=number, end_line=number, table=False)
+
+
+def _label_cells(line: str) -> list[str]:
+    """Split a separator-less table line at the known labels; a ``（A）`` note stays with its label."""
+    cells: list[str] = []
+    for part in (piece.strip() for piece in _LABEL_SPLIT.split(line)):
+        if cells and _NOTE_ONLY.match(part):
+            cells[-1] += part
+        elif part:
+            cells.append(part)
+    return cells
 
 
 def _row(texts: list[str], number: int) -> Row | None:
