@@ -13,7 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from jixiao.model import Document
-from jixiao.pipeline import extract_file, iter_inputs
+from jixiao.pipeline import extract_file, iter_inputs, read_and_extract, review_source
 from jixiao.render.jsonout import document_to_dict
 
 app = typer.Typer(
@@ -83,4 +83,56 @@ def extract(
         console.print(f"输出目录 / output: {out}")
     if failed:
         console.print(f"[red]{len(failed)} 个文件无法读取：{'、'.join(failed)}[/red]")
+        raise typer.Exit(1)
+
+
+_SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
+
+
+@app.command()
+def review(
+    paths: Annotated[list[Path], typer.Argument(help="文件或文件夹（递归）/ files or folders")],
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="输出目录 / output folder")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="打印到标准输出 / print JSON to stdout")] = False,
+    profile: Annotated[
+        str | None, typer.Option("--profile", help="强制使用的规则配置 / force a rule profile (national, anhui…)")
+    ] = None,
+    fail_on: Annotated[
+        str, typer.Option("--fail-on", help="何种严重程度使退出码为 1：error|warning|never")
+    ] = "error",
+) -> None:
+    """复算并审核：输出带 findings 的 jixiao/1 JSON / re-score and review."""
+    if fail_on not in ("error", "warning", "never"):
+        console.print("[red]--fail-on 只能是 error、warning 或 never[/red]")
+        raise typer.Exit(2)
+    files = list(iter_inputs(paths))
+    if not files:
+        console.print("[red]没有找到可读取的文件[/red] / no input files")
+        raise typer.Exit(2)
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+    worst = -1
+    unreadable: list[str] = []
+    for file in files:
+        document, source = read_and_extract(file)
+        if source is None:
+            unreadable.append(file.name)
+            for problem in document.problems:
+                console.print(f"[red]{file}: {problem.message}[/red]")
+            continue
+        review_source(document, source, profile)
+        for finding in document.findings or []:
+            worst = max(worst, _SEVERITY_RANK[finding.severity])
+            console.print(f"{file}:{finding.line or 0}: [{finding.severity}] {finding.check} {finding.message}")
+        text = _dump(document)
+        if as_json:
+            sys.stdout.write(text + "\n")
+        if out is not None:
+            (out / f"{file.stem}.json").write_text(text + "\n", encoding="utf-8")
+    if out is not None:
+        console.print(f"输出目录 / output: {out}")
+    if unreadable:
+        console.print(f"[red]{len(unreadable)} 个文件无法读取：{'、'.join(unreadable)}[/red]")
+    threshold = {"error": 2, "warning": 1, "never": 99}[fail_on]
+    if unreadable or worst >= threshold:
         raise typer.Exit(1)

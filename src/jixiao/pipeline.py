@@ -28,15 +28,42 @@ def extract_source(source: Source) -> Document:
 
 
 def extract_file(path: str | os.PathLike[str]) -> Document:
+    document, _ = read_and_extract(path)
+    return document
+
+
+def read_and_extract(path: str | os.PathLike[str]) -> tuple[Document, Source | None]:
     name = Path(path).name
     try:
         source = read_path(path)
     except ReadError as error:
-        return Document(source=name, problems=[Problem(str(path), str(error))])
+        return Document(source=name, problems=[Problem(str(path), str(error))]), None
     try:
-        return extract_source(source)
+        return extract_source(source), source
     except RecursionError:
-        return Document(source=name, problems=[Problem(str(path), "文件结构过深，无法解析")])
+        return Document(source=name, problems=[Problem(str(path), "文件结构过深，无法解析")]), source
+
+
+def review_source(document: Document, source: Source, profile: str | None = None) -> Document:
+    """Re-check every form of an extracted document under the profile that applies to it."""
+    from jixiao.checks import Context, run_checks
+    from jixiao.rules.profile import profile_for
+
+    department = next((form.department for form in document.forms if form.department), None)
+    year = next((form.year for form in document.forms if form.year), None)
+    chosen = profile_for(department, year, profile)
+    document.profile = chosen.name
+    context = Context(forms=document.forms, lines=source.lines, profile=chosen, source=source.name)
+    document.findings = run_checks(context)
+    return document
+
+
+def review_file(path: str | os.PathLike[str], profile: str | None = None) -> Document:
+    """Extract, then review: findings for every check on every form."""
+    document, source = read_and_extract(path)
+    if source is None:
+        return document
+    return review_source(document, source, profile)
 
 
 def iter_inputs(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
