@@ -31,6 +31,8 @@ class Loc(NamedTuple):
     inherited: bool = False
 
     def as_dict(self) -> dict[str, object]:
+        if self.page is None and self.sheet is None and not self.inherited and self.col is not None:
+            return {"line": self.line, "row": self.row, "col": self.col}
         out: dict[str, object] = {"line": self.line}
         if self.row is not None:
             out["row"] = self.row

@@ -38,10 +38,8 @@ def split_code(text: str | None) -> tuple[str | None, str | None]:
 
 def loc(row: Row, cell: Cell | None = None, inherited: bool = False) -> Loc:
     if cell is None:
-        return Loc(line=row.line, row=row.index, page=row.page, sheet=row.sheet)
-    return Loc(
-        line=cell.line, row=row.index, col=cell.col, page=row.page, sheet=row.sheet, inherited=inherited
-    )
+        return Loc(row.line, row.index, None, row.page, row.sheet)
+    return Loc(cell.line, row.index, cell.col, row.page, row.sheet, inherited or cell.inherited)
 
 
 def next_value(row: Row, index: int, is_label: Callable[[str], bool]) -> Cell | None:

@@ -62,20 +62,30 @@ def recover_rows(lines: list[str]) -> list[Row]:
     total = len(lines)
     cell_mode = False
     while number < total:
-        if _blank(lines[number]):
+        line = lines[number]
+        if not line or (not line.strip() and "\t" not in line):
             number += 1
             continue
         start = number
-        while number < total and not _blank(lines[number]):
+        number += 1
+        while number < total:
+            following = lines[number]
+            if not following or (not following.strip() and "\t" not in following):
+                break
             number += 1
+        if number - start == 1 and not cell_mode:
+            row = _line_row(line, start + 1)
+            if row is not None:
+                rows.append(row)
+            continue
         block = lines[start:number]
         if _is_cell_block(block, cell_mode):
             rows.append(_cell_block_row(block, start + 1))
             cell_mode = True
             continue
         cell_mode = False
-        for offset, line in enumerate(block):
-            row = _line_row(line, start + offset + 1)
+        for offset, text in enumerate(block):
+            row = _line_row(text, start + offset + 1)
             if row is not None:
                 rows.append(row)
     for index, row in enumerate(rows):
