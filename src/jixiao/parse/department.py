@@ -20,6 +20,7 @@ from jixiao.parse.numbers import parse_amount, parse_number
 from jixiao.parse.project import ProjectParser
 from jixiao.read.source import Cell, Row
 
+_LABEL_MAX = 40  # a label is short; long cells are narrative and never compared as labels
 _SATISFACTION = ("社会公众或服务对象满意度", "满意度")
 _PROJECT_LAYOUT_WORDS = ("年初预算数", "全年预算数", "全年执行数", "年度指标值", "实际完成值")
 
@@ -35,7 +36,7 @@ def _uses_project_layout(rows: list[Row]) -> bool:
         if not row.table:
             continue
         for cell in row.cells:
-            if vocab.bare_label(cell.text) in _PROJECT_LAYOUT_WORDS:
+            if len(cell.text) <= _LABEL_MAX and vocab.bare_label(cell.text) in _PROJECT_LAYOUT_WORDS:
                 hits += 1
     return hits >= 3
 
@@ -67,6 +68,8 @@ class FrameworkParser:
 
     def _header_fields(self, row: Row) -> None:
         for index, cell in enumerate(row.cells):
+            if len(cell.text) > _LABEL_MAX:
+                continue
             attr = vocab.HEADER_FIELDS.get(vocab.bare_label(cell.text))
             if attr != "department" or self.form.department is not None:
                 continue
@@ -77,9 +80,9 @@ class FrameworkParser:
 
     def _funds(self, row: Row) -> None:
         for index, cell in enumerate(row.cells):
-            key = vocab.bare_label(cell.text)
-            if len(key) > 20:
+            if len(cell.text) > _LABEL_MAX:
                 continue
+            key = vocab.bare_label(cell.text)
             attr = next((a for word, a in vocab.DEPARTMENT_FUNDS if word in key), None)
             if attr is None:
                 continue
@@ -94,6 +97,8 @@ class FrameworkParser:
     def _try_header(self, row: Row) -> None:
         found: list[str] = []
         for cell in row.cells:
+            if len(cell.text) > _LABEL_MAX:
+                continue
             sem = vocab.DEPARTMENT_COLUMNS.get(vocab.bare_label(cell.text))
             if sem is not None and sem not in found:
                 found.append(sem)

@@ -139,7 +139,7 @@ def _line_row(line: str, number: int) -> Row | None:
         if not stripped:
             return None
         if len(stripped) < 8 or len(stripped) > 400 or "，" in stripped or "。" in stripped:
-            return Row(cells=[Cell(stripped, number, 0)], line=number, end_line=number, table=False)
+            return Row([Cell(stripped, number, 0)], number, number, False)
     if "\t" in line:
         return _row([part.strip() for part in line.split("\t")], number)
     stripped = line.strip()
@@ -162,7 +162,7 @@ def _line_row(line: str, number: int) -> Row | None:
         labels = _LABEL_SPLIT.findall(stripped)
         if len(set(labels)) >= 3:
             return _row(_label_cells(stripped), number)
-    return Row(cells=[Cell(text=stripped, line=number, col=0)], line=number, end_line=number, table=False)
+    return Row([Cell(stripped, number, 0)], number, number, False)
 
 
 def _label_cells(line: str) -> list[str]:
@@ -181,6 +181,5 @@ def _row(texts: list[str], number: int) -> Row | None:
         texts.pop()
     if not texts:
         return None
-    cells = [Cell(text=text, line=number, col=col) for col, text in enumerate(texts)]
-    filled = sum(1 for text in texts if text)
-    return Row(cells=cells, line=number, end_line=number, table=filled > 1 or len(texts) > 1)
+    cells = [Cell(text, number, col) for col, text in enumerate(texts)]
+    return Row(cells, number, number, len(texts) > 1)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+import orjson
+
 from jixiao.model import (
     Amounts,
     DepartmentForm,
@@ -206,6 +208,12 @@ def _plain(value: object) -> object:
     if isinstance(value, Decimal):
         return number(value)
     return value
+
+
+def dumps(document: Document, indent: bool = True) -> bytes:
+    """The document as ``jixiao/1`` JSON bytes (UTF-8, Chinese kept as is)."""
+    option = orjson.OPT_INDENT_2 if indent else 0
+    return orjson.dumps(document_to_dict(document), option=option, default=str)
 
 
 def document_to_dict(document: Document) -> dict[str, Any]:
