@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import sys
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Annotated
 
@@ -14,7 +14,7 @@ from rich.table import Table
 
 from jixiao.model import Document
 from jixiao.pipeline import extract_file, iter_inputs, read_and_extract, review_source
-from jixiao.render.jsonout import document_to_dict
+from jixiao.render.jsonout import dumps
 
 app = typer.Typer(
     help="jixiao（绩效）：预算绩效自评表的读取、复算与审核 / read, re-score and review self-evaluations.",
@@ -30,7 +30,7 @@ def main() -> None:
 
 
 def _dump(document: Document) -> str:
-    return json.dumps(document_to_dict(document), ensure_ascii=False, indent=1)
+    return dumps(document).decode("utf-8")
 
 
 @app.command()
@@ -136,3 +136,55 @@ def review(
     threshold = {"error": 2, "warning": 1, "never": 99}[fail_on]
     if unreadable or worst >= threshold:
         raise typer.Exit(1)
+
+
+@app.command()
+def explain(
+    path: Annotated[Path, typer.Argument(help="一个文件 / one file")],
+    profile: Annotated[str | None, typer.Option("--profile", help="强制使用的规则配置 / force a rule profile")] = None,
+) -> None:
+    """逐项说明每个分数如何计算 / show how every score was computed, beside the stated one."""
+    from jixiao.rules.profile import profile_for
+    from jixiao.rules.scoring import explain_form
+
+    document, source = read_and_extract(path)
+    if source is None:
+        for problem in document.problems:
+            console.print(f"[red]{path}: {problem.message}[/red]")
+        raise typer.Exit(1)
+    out = Console()
+    for index, form in enumerate(document.forms):
+        rules = profile_for(form.department, form.year, profile)
+        name = getattr(form, "project", None) or getattr(form, "title", None) or form.department or ""
+        table = Table(title=f"表单 {index}（{form.kind}，第 {form.line} 行）{name} — 规则：{rules.name}")
+        for column in ("字段", "规则", "参数", "输入", "复算", "表中", "依据"):
+            table.add_column(column, overflow="fold")
+        for field_path, explanation, stated in explain_form(form, rules):
+            result = explanation.result
+            style = "red" if _differs(result, stated) else None
+            table.add_row(
+                field_path,
+                explanation.rule,
+                _compact(explanation.parameters),
+                _compact(explanation.inputs),
+                "—" if result is None else str(result),
+                "—" if stated is None else str(stated),
+                explanation.reference or "",
+                style=style,
+            )
+        out.print(table)
+
+
+def _differs(result: object, stated: object) -> bool:
+    if result is None or stated is None:
+        return False
+    try:
+        return abs(Decimal(str(result)) - Decimal(str(stated))) > Decimal("0.01")
+    except InvalidOperation:
+        return str(result) != str(stated)
+
+
+def _compact(values: object) -> str:
+    if isinstance(values, dict):
+        return "，".join(f"{key}={value}" for key, value in values.items())
+    return str(values)
