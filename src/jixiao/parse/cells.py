@@ -27,7 +27,7 @@ def value_text(text: str) -> str | None:
 
 
 def split_code(text: str | None) -> tuple[str | None, str | None]:
-    """``502-安庆市总工会`` → (``安庆市总工会``, ``502``)."""
+    """``101-青禾县总工会`` → (``青禾县总工会``, ``101``)."""
     if not text:
         return text, None
     match = _CODE.match(text)
