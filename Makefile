@@ -20,8 +20,8 @@ $(VENV)/.installed: $(BIN)/uv requirements.lock pyproject.toml
 	@touch $@
 
 demo: $(VENV)/.installed
-	$(BIN)/jixiao extract examples --out $(OUT)
-	@echo "输出目录 / output: $(OUT)"
+	$(BIN)/jixiao review examples --out $(OUT) --fail-on never
+	@echo "审核结果 / review output: $(OUT)/index.html（每个文件另有 .json / .html / .xlsx）"
 
 test: $(VENV)/.installed
 	$(BIN)/ruff check src tests benchmarks

@@ -15,6 +15,7 @@ from rich.table import Table
 from jixiao.model import Document
 from jixiao.pipeline import extract_file, iter_inputs, read_and_extract, review_source
 from jixiao.render.jsonout import dumps
+from jixiao.render.outputs import write_review_outputs
 
 app = typer.Typer(
     help="jixiao（绩效）：预算绩效自评表的读取、复算与审核 / read, re-score and review self-evaluations.",
@@ -113,24 +114,33 @@ def review(
         out.mkdir(parents=True, exist_ok=True)
     worst = -1
     unreadable: list[str] = []
+    reviewed: list[tuple[Document, list[str] | None]] = []
     for file in files:
         document, source = read_and_extract(file)
         if source is None:
+            reviewed.append((document, None))
             unreadable.append(file.name)
             for problem in document.problems:
                 console.print(f"[red]{file}: {problem.message}[/red]")
             continue
         review_source(document, source, profile)
+        reviewed.append((document, source.lines))
         for finding in document.findings or []:
             worst = max(worst, _SEVERITY_RANK[finding.severity])
-            console.print(f"{file}:{finding.line or 0}: [{finding.severity}] {finding.check} {finding.message}")
+            console.print(
+                f"{file}:{finding.line or 0}: {finding.severity}: {finding.check} {finding.message}",
+                markup=False,
+                highlight=False,
+                soft_wrap=True,
+            )
         text = _dump(document)
         if as_json:
             sys.stdout.write(text + "\n")
         if out is not None:
             (out / f"{file.stem}.json").write_text(text + "\n", encoding="utf-8")
     if out is not None:
-        console.print(f"输出目录 / output: {out}")
+        write_review_outputs(reviewed, out)
+        console.print(f"输出目录 / output: {out}（index.html 为审核报告总览）")
     if unreadable:
         console.print(f"[red]{len(unreadable)} 个文件无法读取：{'、'.join(unreadable)}[/red]")
     threshold = {"error": 2, "warning": 1, "never": 99}[fail_on]

@@ -1,0 +1,68 @@
+"""Review throughput against extraction alone, over the seed corpus replicated to N files.
+
+    python benchmarks/review.py [--files 1000]
+
+Prints docs/s (CPU time of this process, best of N runs) for extract alone
+(read → parse → jixiao/1 JSON) and for review (the same plus every check and
+the findings in the JSON), and the share review adds: the goal is at most
++50%. Not a test: it asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from jixiao.pipeline import extract_file, review_file
+from jixiao.render.jsonout import dumps
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _corpus() -> list[Path]:
+    for folder in (ROOT.parent / "shared" / "corpus" / "seeds" / "docs", ROOT / "examples"):
+        files = sorted(p for p in folder.glob("*") if p.suffix in (".txt", ".md", ".html")) if folder.is_dir() else []
+        if files:
+            return files
+    raise SystemExit("no corpus found")
+
+
+def _run(paths: list[Path], out: Path, review: bool) -> float:
+    start = time.process_time()
+    for path in paths:
+        document = review_file(path) if review else extract_file(path)
+        (out / f"{path.stem}.json").write_bytes(dumps(document, indent=False))
+    return time.process_time() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--files", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=3, help="best of N runs")
+    args = parser.parse_args()
+    files = _corpus()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder, out = Path(tmp) / "in", Path(tmp) / "out"
+        folder.mkdir()
+        out.mkdir()
+        paths = []
+        for index in range(args.files):
+            source = files[index % len(files)]
+            target = folder / f"{index:05d}_{source.name}"
+            shutil.copyfile(source, target)
+            paths.append(target)
+        _run(paths[: len(files)], out, review=True)
+        extract = min(_run(paths, out, review=False) for _ in range(args.repeat))
+        review = min(_run(paths, out, review=True) for _ in range(args.repeat))
+    count = len(paths)
+    print(f"corpus: {len(files)} documents replicated to {count} files")
+    print(f"extract alone : {count / extract:8.0f} docs/s")
+    print(f"review        : {count / review:8.0f} docs/s")
+    print(f"review adds   : {100 * (review - extract) / extract:8.1f} %   goal <= 50 %")
+
+
+if __name__ == "__main__":
+    main()
