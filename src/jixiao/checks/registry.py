@@ -11,12 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from jixiao.model import Finding, Form, Severity
 
 if TYPE_CHECKING:
     from jixiao.rules.profile import Profile
+
+
+T = TypeVar("T")
 
 
 @dataclass(slots=True)
@@ -27,6 +30,15 @@ class Context:
     lines: list[str]
     profile: Profile
     source: str = ""
+    memo: dict[tuple[str, int], Any] = field(default_factory=dict, repr=False)
+
+    def cached(self, name: str, form: Form, compute: Callable[[], T]) -> T:
+        """Derived data (a report's text, its sentences) computed once per form, however many checks ask."""
+        key = (name, id(form))
+        if key not in self.memo:
+            self.memo[key] = compute()
+        value: T = self.memo[key]
+        return value
 
 
 @dataclass(slots=True)
@@ -41,7 +53,7 @@ class Draft:
     severity: Severity | None = None
 
 
-CheckFunction = Callable[[Form, Context], Iterable[Draft]]
+CheckFunction = Callable[[Form, "Context"], Iterable[Draft]]
 
 
 @dataclass(slots=True, frozen=True)

@@ -55,7 +55,11 @@ def clean_line(text: str) -> str:
 
 
 def report_text(form: Form, ctx: Context) -> ReportText:
-    """The report's lines, without the lines of the table forms nested inside it."""
+    """The report's lines, without the lines of the table forms nested inside it (read once per form)."""
+    return ctx.cached("report_text", form, lambda: _report_text(form, ctx))
+
+
+def _report_text(form: Form, ctx: Context) -> ReportText:
     first = form.line
     last = min(form.end_line or len(ctx.lines), len(ctx.lines))
     skip: set[int] = set()
