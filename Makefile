@@ -30,9 +30,10 @@ test: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/extract.py
+	$(BIN)/python benchmarks/review.py
 
 score: $(VENV)/.installed
-	rm -rf out/seeds && $(BIN)/jixiao extract $(SHARED)/corpus/seeds/docs --out out/seeds
+	rm -rf out/seeds && $(BIN)/jixiao review $(SHARED)/corpus/seeds/docs --out out/seeds --fail-on never
 	python3 $(SHARED)/bench/score.py --gold $(SHARED)/corpus/seeds/gold --pred out/seeds --verbose
 
 lock: $(BIN)/uv
