@@ -59,11 +59,20 @@ def first_match(items: Iterable[T], test: Callable[[T], bool]) -> T | None:
     return None
 
 
+_CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
+_CN_YEAR = re.compile(r"[〇零一二三四五六七八九]{4}(?=\s*年)")
+
+
 def year_of(texts: Iterable[str]) -> int | None:
-    """The evaluated year a form header prints: ``（2022年度）``, else ``2022年度`` in the title."""
+    """The evaluated year a form header prints: ``（2022年度）``, else ``2022年度`` in the title.
+
+    Years written in Chinese digits (``二〇二二年度``) count too.
+    """
     fallback: int | None = None
     for text in texts:
         key = vocab.norm_label(text)
+        if "年" in key and _CN_YEAR.search(key):
+            key = _CN_YEAR.sub(lambda match: match.group(0).translate(_CN_DIGITS), key)
         match = vocab.YEAR_IN_HEADER.search(key)
         if match:
             return int(match.group(1))

@@ -387,7 +387,9 @@ class ReportParser:
                     setattr(project, attr, parse_amount(amount_text))
                     project.provenance[attr] = Loc(line=paragraph.line_at(start))
                 self.form.projects.append(project)
-            self.project_sentences.add((index, 0))
+            for offset, _sentence in _sentences(paragraph):
+                if offset <= match.start() < offset + len(_sentence):
+                    self.project_sentences.add((index, offset))
 
     # ---- scores ---------------------------------------------------------------------------------
 

@@ -1,0 +1,108 @@
+"""Layouts beyond the common project form: transfer payments, department forms in the
+project layout, years in Chinese digits, and reports that itemise their projects."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from jixiao.model import DepartmentForm, ProjectForm, ReportForm
+from jixiao.parse import parse_source
+from jixiao.read.text import read_text
+
+TRANSFER = "\n".join(
+    [
+        "中央对地方转移支付区域绩效自评表",
+        "（二〇二三年度）",
+        "",
+        "转移支付名称\t\t青禾职工帮扶补助资金",
+        "中央主管部门\t\t全国总工会\t\t地方主管部门\t青禾省总工会",
+        "资金情况（万元）\t\t全年预算数（A）\t全年执行数（B）\t执行率（B/A）",
+        "\t年度资金总额：\t500\t450\t90%",
+        "\t其中：中央财政资金\t300\t300\t100%",
+        "\t地方财政资金\t200\t150\t75%",
+        "年度总体目标\t预期目标\t\t实际完成情况",
+        "\t帮扶困难职工1000户\t\t帮扶困难职工980户",
+        "绩效指标\t一级指标\t二级指标\t三级指标\t指标值\t全年实际完成值\t未完成原因和改进措施",
+        "\t产出指标\t数量指标\t帮扶户数\t≥1000户\t980户\t部分职工已脱困",
+        "\t\t质量指标\t资金发放准确率\t100%\t100%\t",
+        "\t满意度指标\t服务对象满意度指标\t受助职工满意度\t≥90%\t95%\t",
+    ]
+)
+
+DEPARTMENT_PROJECT_LAYOUT = "\n".join(
+    [
+        "2023年度青禾县总工会部门整体支出绩效自评表",
+        "",
+        "部门名称  青禾县总工会",
+        "年初预算数  全年预算数  全年执行数  分值  执行率  得分",
+        "年度资金总额  300  280  266  10  95%  9.5",
+        "一级指标  二级指标  三级指标  年度指标值  实际完成值  分值  得分  偏差原因分析及改进措施",
+        "产出指标(50分)  数量指标  培训职工人次  ≥500人次  520人次  25  25  无",
+        "  质量指标  培训合格率  ≥95%  97%  25  25  无",
+        "效益指标(30分)  社会效益指标  职工技能提升  明显提升  明显提升  30  28  部分培训效果待巩固",
+        "满意度指标(10分)  服务对象满意度指标  学员满意度  ≥90%  93%  10  10  无",
+        "总分  100  92.5",
+    ]
+)
+
+
+def test_transfer_payment_form_keeps_central_and_local_rows() -> None:
+    forms = parse_source(read_text(TRANSFER, "transfer.txt"))
+    assert len(forms) == 1
+    form = forms[0]
+    assert isinstance(form, ProjectForm)
+    assert form.year == 2023
+    assert form.project == "青禾职工帮扶补助资金"
+    assert form.department == "青禾省总工会"
+    assert (form.funds.total.budget, form.funds.total.executed) == (Decimal(500), Decimal(450))
+    assert form.funds.central is not None and form.funds.central.executed == Decimal(300)
+    assert form.funds.local is not None and form.funds.local.executed == Decimal(150)
+    assert form.funds.rate == Decimal("0.9")
+    assert not form.scored
+    assert [row.name for row in form.indicators] == ["帮扶户数", "资金发放准确率", "受助职工满意度"]
+    assert form.indicators[0].note == "部分职工已脱困"
+    assert form.indicators[1].level1 == "产出指标"
+    assert form.goals.actual == "帮扶困难职工980户"
+
+
+def test_department_form_in_project_layout() -> None:
+    forms = parse_source(read_text(DEPARTMENT_PROJECT_LAYOUT, "dept.txt"))
+    assert len(forms) == 1
+    form = forms[0]
+    assert isinstance(form, DepartmentForm)
+    assert form.layout == "project"
+    assert form.department == "青禾县总工会"
+    assert form.funds.total.initial == Decimal(300)
+    assert form.funds.score == Decimal("9.5")
+    assert form.level1_weights == {"产出指标": 50, "效益指标": 30, "满意度指标": 10}
+    assert [(row.level2, row.weight, row.score) for row in form.indicators] == [
+        ("数量指标", 25, 25),
+        ("质量指标", 25, 25),
+        ("社会效益指标", 30, 28),
+        ("服务对象满意度指标", 10, 10),
+    ]
+    assert form.indicators[1].level1 == "产出指标"
+    assert form.total_score == Decimal("92.5")
+
+
+def test_report_itemising_project_funds() -> None:
+    text = "\n".join(
+        [
+            "关于2023年度项目支出绩效自评工作情况的报告",
+            "",
+            "一、项目资金情况",
+            "",
+            "2023年，本会财政项目有2个，财政拨入经费300万元。其中：职工互助金200万元、"
+            "工会阵地建设经费（含设备、维修）100万元，当年已全部使用完毕。",
+        ]
+    )
+    forms = parse_source(read_text(text, "report.txt"))
+    assert len(forms) == 1
+    report = forms[0]
+    assert isinstance(report, ReportForm)
+    assert report.year == 2023
+    assert report.budget.budget == Decimal(300)
+    assert [(p.name, p.budget, p.group) for p in report.projects] == [
+        ("职工互助金", Decimal(200), "project"),
+        ("工会阵地建设经费（含设备、维修）", Decimal(100), "project"),
+    ]
