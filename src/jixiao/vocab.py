@@ -41,6 +41,7 @@ def bare_label(text: str) -> str:
     return _PAREN_NOTE.sub("", norm_label(text))
 
 
+@lru_cache(maxsize=16384)
 def unquoted(text: str) -> str:
     return norm_label(text).translate(_QUOTES)
 
@@ -112,6 +113,7 @@ FUNDS_ROWS: Final[tuple[tuple[str, str], ...]] = (
 )
 
 
+@lru_cache(maxsize=16384)
 def funds_row_of(label: str) -> str | None:
     """Which funds row a label names (``其中: 本年财政拨款`` → fiscal)."""
     key = norm_label(label)
@@ -123,6 +125,7 @@ def funds_row_of(label: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=16384)
 def funds_column_of(label: str) -> str | None:
     key = bare_label(label)
     return FUNDS_COLUMNS.get(key)
@@ -160,6 +163,7 @@ INDICATOR_COLUMNS: Final[dict[str, str]] = {
 }
 
 
+@lru_cache(maxsize=16384)
 def indicator_column_of(label: str) -> str | None:
     key = bare_label(label)
     found = INDICATOR_COLUMNS.get(key)
@@ -194,6 +198,7 @@ _LEVEL2_BARE = re.compile(
 )
 
 
+@lru_cache(maxsize=16384)
 def level1_of(text: str) -> tuple[str, str | None] | None:
     """``产出指标 (50分)`` → (``产出指标``, ``50``); None when the text is no level-1 name."""
     key = norm_label(text)
@@ -203,6 +208,7 @@ def level1_of(text: str) -> tuple[str, str | None] | None:
     return match.group(1) + "指标", match.group(2)
 
 
+@lru_cache(maxsize=16384)
 def is_level2(text: str) -> bool:
     return bool(_LEVEL2_BARE.match(norm_label(text)))
 
@@ -278,6 +284,7 @@ DEPARTMENT_INDICATORS: Final[dict[str, str]] = {
 }
 
 
+@lru_cache(maxsize=16384)
 def department_group(label: str) -> str | None:
     """The canonical framework group a printed level-2 label names (``工作目标设定`` → 目标设定)."""
     key = unquoted(label)
@@ -287,6 +294,7 @@ def department_group(label: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=16384)
 def department_indicator_group(name: str) -> str | None:
     key = unquoted(name)
     return DEPARTMENT_INDICATORS.get(key)

@@ -190,6 +190,7 @@ def sentence_spans(text: str, enders: str = _SENTENCE_END) -> list[tuple[int, in
 
 
 @lru_cache(maxsize=1024)
+@lru_cache(maxsize=512)
 def depth_map(text: str) -> tuple[int, ...]:
     """Bracket depth at every offset: （ ( 《 〈 open, their partners close. Quotes are not counted:
     dumps lose one of a pair too often."""

@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from jixiao import vocab
 from jixiao.checks import prose
@@ -98,11 +99,17 @@ _TEMPLATE_CUES = re.compile(r"预算|支出|决算|执行率|万元|指标|绩�
 _FOLLOW_UP = re.compile(r"整改|审计|巡视|巡察|反馈|检查发现|发现问题")  # last year's findings, followed up
 
 
+@lru_cache(maxsize=512)
+def _colons(text: str) -> tuple[int, ...]:
+    """Offsets of the colons outside brackets, found once per paragraph."""
+    depths = prose.depth_map(text)
+    return tuple(index for index, char in enumerate(text) if char in "：:" and depths[index] == 0)
+
+
 def _segments(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     """Where a templated sentence could begin, and how far it runs: from the sentence start, and from
     after each top-level colon (``预算支出情况：2020年…``), to the next colon or the sentence end."""
-    depths = prose.depth_map(text)
-    cuts = [index for index in range(start, end) if text[index] in "：:" and depths[index] == 0]
+    cuts = [index for index in _colons(text) if start <= index < end]
     bounds = [start - 1, *cuts, end]
     for low, high in itertools.pairwise(bounds):
         yield low + 1, high

@@ -88,6 +88,7 @@ _TABLE.update(
 _THOUSANDS: Final = re.compile(r"(?<=[0-9]),(?=[0-9]{3}(?![0-9]))")
 
 
+@lru_cache(maxsize=32768)
 def normalize(text: str) -> str:
     """Fold full-width forms, comparison signs and thousands separators; strip.
 

@@ -27,6 +27,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any, Final, Literal
 
 from jixiao.model import DepartmentForm, Form, Indicator, ProjectForm, ProjectFunds, ReportForm
@@ -171,6 +172,7 @@ def _dec(value: Any) -> Decimal | None:
         return None
 
 
+@lru_cache(maxsize=16384)
 def is_blank(text: str | None) -> bool:
     """A cell that states nothing: empty, 无, a slash or a dash."""
     if text is None:
@@ -323,6 +325,7 @@ def _written_money_factor(text: str) -> Decimal:
     return _WAN_FACTOR[unit] if unit else ONE
 
 
+@lru_cache(maxsize=16384)
 def _single(text: str | None) -> Quantity | None:
     """The one quantity (not a date) a cell states; None when none, or when several different ones."""
     if text is None or is_blank(text):
