@@ -30,6 +30,17 @@ def main() -> None:
     """jixiao 命令行 / the jixiao command line."""
 
 
+def _inputs(paths: list[Path], out: Path | None) -> list[Path]:
+    """The files to read (folders recursively), and the output folder made; exit 2 when there are none."""
+    files = list(iter_inputs(paths))
+    if not files:
+        console.print("[red]没有找到可读取的文件[/red] / no input files")
+        raise typer.Exit(2)
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+    return files
+
+
 def _dump(document: Document) -> str:
     return dumps(document).decode("utf-8")
 
@@ -44,12 +55,7 @@ def extract(
     if out is None and not as_json:
         console.print("[red]请给出 --out 目录或 --json[/red] / give --out DIR or --json")
         raise typer.Exit(2)
-    files = list(iter_inputs(paths))
-    if not files:
-        console.print("[red]没有找到可读取的文件[/red] / no input files")
-        raise typer.Exit(2)
-    if out is not None:
-        out.mkdir(parents=True, exist_ok=True)
+    files = _inputs(paths, out)
     summary = Table(title="提取结果 / extraction")
     for column in ("文件", "表单", "项目表", "部门表", "报告", "问题"):
         summary.add_column(column)
@@ -106,12 +112,7 @@ def review(
     if fail_on not in ("error", "warning", "never"):
         console.print("[red]--fail-on 只能是 error、warning 或 never[/red]")
         raise typer.Exit(2)
-    files = list(iter_inputs(paths))
-    if not files:
-        console.print("[red]没有找到可读取的文件[/red] / no input files")
-        raise typer.Exit(2)
-    if out is not None:
-        out.mkdir(parents=True, exist_ok=True)
+    files = _inputs(paths, out)
     worst = -1
     unreadable: list[str] = []
     reviewed: list[tuple[Document, list[str] | None]] = []

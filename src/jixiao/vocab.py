@@ -56,6 +56,20 @@ REPORT_TITLE: Final = re.compile(r"(报告|总结|决算说明|决算情况说�
 PART_HEADING: Final = re.compile(
     r"^(第[一二三四五六七八九十\d]+部分|[一二三四五六七八九十]+、|\d+[、.．]|[（(][一二三四五六七八九十\d]+[)）])"
 )
+NUMBERED_HEADING: Final = re.compile(
+    r"^\s*(?:(第[一二三四五六七八九十\d]+部分)|([一二三四五六七八九十]+[、.．])|([（(][一二三四五六七八九十]+[)）])"
+    r"|(\d+\s*[、.．](?!\d))|([（(]\d+[)）]))\s*"
+)
+
+
+def heading_level(text: str) -> int | None:
+    """0 第一部分, 1 一、, 2 （一）, 3 1. / 1、, 4 （1）; None for a paragraph that is no numbered heading."""
+    match = NUMBERED_HEADING.match(text)
+    if not match:
+        return None
+    return next(level for level, group in enumerate(match.groups()) if group)
+
+
 ATTACHMENT: Final = re.compile(r"^附件[\d一二三四五六七八九十]*(?:[-—－]\d+)?[:：]?$")
 YEAR_IN_HEADER: Final = re.compile(r"[（(]\s*(\d{4})\s*年度?\s*[)）]")
 YEAR_WORD: Final = re.compile(r"(\d{4})\s*年度?")

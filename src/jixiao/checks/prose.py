@@ -47,23 +47,12 @@ def clean(text: str) -> str:
 
 # ---- paragraphs ---------------------------------------------------------------------------------
 
-HEADING = re.compile(
-    r"^\s*(?:(第[一二三四五六七八九十\d]+部分)|([一二三四五六七八九十]+[、.])|([(][一二三四五六七八九十]+[)])"
-    r"|(\d+\s*[、.](?!\d))|([(]\d+[)]))\s*"
-)
+HEADING = vocab.NUMBERED_HEADING
 _END_PUNCT = "。；！？:.;!?”」)"
 _LONG_CELL = 40
 
 
-def heading_level(text: str) -> int | None:
-    """0 第一部分, 1 一、, 2 （一）, 3 1. / 1、, 4 （1）; None for a paragraph that is no numbered heading."""
-    match = HEADING.match(text)
-    if not match:
-        return None
-    for level, group in enumerate(match.groups()):
-        if group:
-            return level
-    return None
+heading_level = vocab.heading_level
 
 
 @dataclass(slots=True)

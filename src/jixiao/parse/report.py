@@ -35,10 +35,6 @@ _GRADE = re.compile(r"(?:评价|自评|绩效)?等[级次]\s*(?:为|是)?\s*[:�
 _SENTENCE = re.compile(r"[^。；;！？]+[。；;！？]?")
 _CLAUSE_SPLIT = re.compile(r"[，,、：:；;]")
 _CLAUSE_END = re.compile(r"[，,；;。]")
-_HEADING = re.compile(
-    r"^\s*(?:(第[一二三四五六七八九十\d]+部分)|([一二三四五六七八九十]+、)|([（(][一二三四五六七八九十]+[)）])"
-    r"|(\d+\s*[、.．](?!\d))|([（(]\d+[)）]))\s*"
-)
 _END_PUNCT = "。；！？：:.;!?”」）)"
 _ANALYSIS_END = re.compile(
     r"(情况|分析|原因|措施|说明|结果|综述|问题|建议|做法|结论|目标|概况|依据|评价|过程)[。.：:]?$"
@@ -103,7 +99,7 @@ def _paragraphs(rows: list[Row]) -> list[_Text]:
             current is not None
             and len(current.text) >= 30
             and current.text[-1] not in _END_PUNCT
-            and not _HEADING.match(text)
+            and not vocab.NUMBERED_HEADING.match(text)
         )
         if joinable and current is not None:
             current.starts.append(len(current.text))
@@ -113,16 +109,6 @@ def _paragraphs(rows: list[Row]) -> list[_Text]:
             current = _Text(text=text, starts=[0], lines=[row.line])
             paragraphs.append(current)
     return paragraphs
-
-
-def _heading_level(text: str) -> int | None:
-    match = _HEADING.match(text)
-    if not match:
-        return None
-    for level, group in enumerate(match.groups()):
-        if group:
-            return level
-    return None
 
 
 def _field_of(clause_before: str, clause_after: str) -> str | None:
@@ -292,7 +278,7 @@ class ReportParser:
         current: ReportProject | None = None
         current_level = 99
         for index, paragraph in enumerate(self.paragraphs):
-            level = _heading_level(paragraph.text)
+            level = vocab.heading_level(paragraph.text)
             if level is not None:
                 heading = _Heading(level=level, text=paragraph.text, offset=0, paragraph=index)
                 headings.append(heading)
@@ -300,7 +286,7 @@ class ReportParser:
                     current = None
                 if context is not None and level <= context.level:
                     context = None
-                head_text = _HEADING.sub("", paragraph.text, count=1)
+                head_text = vocab.NUMBERED_HEADING.sub("", paragraph.text, count=1)
                 first_sentence = re.split(r"[。：:]", head_text, maxsplit=1)[0]
                 if context is not None and level > context.level and current is None:
                     name = self._item_name(first_sentence)
