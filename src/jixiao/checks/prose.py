@@ -598,7 +598,7 @@ def _total_before(text: str, sentence_start: int, marker_start: int, unit: str) 
 
 
 def _total_in_previous(text: str, sentence_start: int, prefix: str, unit: str) -> Figure | None:
-    """``…1114.36万元。其中：`` — the previous sentence's only amount of the list's unit."""
+    """``…300万元。其中：`` — the previous sentence's only amount of the list's unit."""
     if sentence_start == 0:
         return None
     previous_start, _ = sentence_bounds(text, sentence_start - 1)
@@ -747,7 +747,7 @@ def _read_lists(form: Form, paragraphs: list[Paragraph]) -> list[ItemList]:
 def _named_total(
     form: Form, lists: list[ItemList], text: str, marker: re.Match[str], first: Item
 ) -> tuple[str, Decimal, int | None] | None:
-    """``送温暖资金用于 A 50 万元；B 60 万元`` — the total is the amount given earlier for that name."""
+    """``帮扶资金用于 A 50 万元；B 60 万元`` — the total is the amount given earlier for that name."""
     labels: list[str] = []
     if marker.group(0).endswith("用于"):
         labels.append(label_before(text, marker.start()))

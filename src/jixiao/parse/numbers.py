@@ -556,7 +556,7 @@ def parse_amount(text: str, default_unit: str = "万元") -> Decimal | None:
 
 
 def _bare_rate(value: Decimal) -> Decimal:
-    # In a rate cell a bare number up to 1.5 is already a fraction ("1" means 100%, "0.6238");
+    # In a rate cell a bare number up to 1.5 is already a fraction ("1" means 100%, "0.9125");
     # anything larger is a percentage written without its sign ("87" → 0.87).
     return value if abs(value) <= _RATE_BARE_MAX else _tidy(value * _CENT)
 
@@ -565,7 +565,7 @@ def _bare_rate(value: Decimal) -> Decimal:
 def parse_rate(text: str) -> Decimal | None:
     """A rate → fraction. ``"96.31%"`` → 0.9631, ``"5‰"`` → 0.005, ``"百分之九十八点五"`` → 0.985.
 
-    Bare numbers up to 1.5 are fractions already (``"1"`` → 1, ``"0.6238"``);
+    Bare numbers up to 1.5 are fractions already (``"1"`` → 1, ``"0.9125"``);
     larger bare numbers are percentages (``"87"`` → 0.87). None when no rate is stated.
     """
     text = normalize(text)

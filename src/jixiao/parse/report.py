@@ -349,7 +349,7 @@ class ReportParser:
             return
 
     def _itemised(self, index: int, paragraph: _Text, group: ProjectGroup) -> None:
-        """``…项目有3个，财政拨入经费1114.36万元。其中：A 1000万元、B 50万元…``."""
+        """``…项目有2个，财政拨入经费300万元。其中：A 200万元、B 100万元``."""
         text = paragraph.text
         for match in re.finditer(r"其中[:：，,]", text):
             total_end = match.start()

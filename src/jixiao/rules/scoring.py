@@ -156,7 +156,7 @@ def fmt(value: Decimal | None) -> str:
 
 
 def fmt_rate(rate: Decimal | None) -> str:
-    """A fraction as a percentage to 2 decimals at most (``0.6238`` → ``62.38%``)."""
+    """A fraction as a percentage to 2 decimals at most (``0.9125`` → ``91.25%``)."""
     if rate is None:
         return "（空）"
     return f"{fmt(round2(rate * HUNDRED))}%"
