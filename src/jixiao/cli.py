@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
@@ -72,7 +73,7 @@ def extract(
             if fatal:
                 failed.append(file.name)
                 for problem in fatal:
-                    console.print(f"[red]{file}: {problem.message}[/red]")
+                    console.print(f"[red]{escape(str(file))}: {escape(problem.message)}[/red]")
             else:
                 text = _dump(document)
                 if as_json:
@@ -89,7 +90,7 @@ def extract(
     if out is not None:
         console.print(f"输出目录 / output: {out}")
     if failed:
-        console.print(f"[red]{len(failed)} 个文件无法读取：{'、'.join(failed)}[/red]")
+        console.print(f"[red]{len(failed)} 个文件无法读取：{escape('、'.join(failed))}[/red]")
         raise typer.Exit(1)
 
 
@@ -122,7 +123,7 @@ def review(
             reviewed.append((document, None))
             unreadable.append(file.name)
             for problem in document.problems:
-                console.print(f"[red]{file}: {problem.message}[/red]")
+                console.print(f"[red]{escape(str(file))}: {escape(problem.message)}[/red]")
             continue
         review_source(document, source, profile)
         reviewed.append((document, source.lines))
@@ -143,7 +144,7 @@ def review(
         write_review_outputs(reviewed, out)
         console.print(f"输出目录 / output: {out}（index.html 为审核报告总览）")
     if unreadable:
-        console.print(f"[red]{len(unreadable)} 个文件无法读取：{'、'.join(unreadable)}[/red]")
+        console.print(f"[red]{len(unreadable)} 个文件无法读取：{escape('、'.join(unreadable))}[/red]")
     threshold = {"error": 2, "warning": 1, "never": 99}[fail_on]
     if unreadable or worst >= threshold:
         raise typer.Exit(1)
@@ -161,7 +162,7 @@ def explain(
     document, source = read_and_extract(path)
     if source is None:
         for problem in document.problems:
-            console.print(f"[red]{path}: {problem.message}[/red]")
+            console.print(f"[red]{escape(str(path))}: {escape(problem.message)}[/red]")
         raise typer.Exit(1)
     out = Console()
     for index, form in enumerate(document.forms):
