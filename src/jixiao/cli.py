@@ -82,8 +82,8 @@ def extract(
                     (out / f"{file.stem}.json").write_text(text + "\n", encoding="utf-8")
             kinds = [form.kind for form in document.forms]
             summary.add_row(
-                file.name, str(len(kinds)), str(kinds.count("project")), str(kinds.count("department")),
-                str(kinds.count("report")), "；".join(p.message for p in document.problems),
+                escape(file.name), str(len(kinds)), str(kinds.count("project")), str(kinds.count("department")),
+                str(kinds.count("report")), escape("；".join(p.message for p in document.problems)),
             )
             progress.advance(task)
     console.print(summary)
