@@ -31,6 +31,7 @@ class ReportText:
     lines: list[tuple[int, str]]
     joined: str = ""
     starts: list[int] = field(default_factory=list)
+    heading_cache: list[Heading] | None = None
 
     def __post_init__(self) -> None:
         parts: list[str] = []
@@ -110,6 +111,13 @@ class Heading:
 
 
 def headings(text: ReportText) -> list[Heading]:
+    """The numbered headings and inline labels of a report, found once per report text."""
+    if text.heading_cache is None:
+        text.heading_cache = _find_headings(text)
+    return text.heading_cache
+
+
+def _find_headings(text: ReportText) -> list[Heading]:
     found = []
     for index, (line, content) in enumerate(text.lines):
         match = _NUMBERING.match(content)
