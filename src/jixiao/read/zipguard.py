@@ -34,7 +34,7 @@ def open_office_zip(data: bytes) -> zipfile.ZipFile:
         total += member.file_size
         if member.file_size > MAX_MEMBER or total > MAX_TOTAL:
             raise ReadError("文件解压后过大（疑似压缩炸弹），拒绝读取")
-        if member.compress_size and member.file_size > 1024 * 1024:
-            if member.file_size / member.compress_size > MAX_RATIO:
-                raise ReadError("文件压缩比异常（疑似压缩炸弹），拒绝读取")
+        large = member.compress_size and member.file_size > 1024 * 1024
+        if large and member.file_size / member.compress_size > MAX_RATIO:
+            raise ReadError("文件压缩比异常（疑似压缩炸弹），拒绝读取")
     return archive

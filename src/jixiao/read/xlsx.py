@@ -1,0 +1,201 @@
+"""Excel workbooks (.xlsx and legacy .xls) into a ``Source``, via python-calamine.
+
+The workbook becomes text like a dump, one output line per sheet row:
+
+* every worksheet in workbook order (chart/dialog/macro sheets are skipped;
+  hidden worksheets are read). When the workbook has more than one sheet, a
+  paragraph line ``【工作表：名称】`` comes before each sheet's rows. Every row
+  carries ``sheet=<name>``;
+* the empty area above and left of a sheet's data is dropped, so grid column 0
+  is the sheet's first used column; ``row.cells[i].col == i``;
+* a sheet row is its cells joined by a tab in ``lines`` and a
+  ``Row(table=True)`` of ``Cell(text, line, col)``, trailing empty cells
+  trimmed. A row whose only content is one cell (with the slots of its own
+  horizontal merge) is a paragraph: its text alone is the line and the row
+  is one cell at column 0 with ``table=False``. A fully empty row is an empty
+  line and no ``Row`` (a blank separator); empty rows at the end of a sheet
+  are dropped;
+* merged ranges: the top-left value fills every slot the range covers, the
+  extra slots with ``inherited=True`` in ``rows``; in ``lines`` those slots
+  are empty, so the text shows once while the tabs keep the grid columns.
+  Ranges are clipped to the sheet's data area;
+* values: text with whitespace runs (line breaks included) collapsed to one
+  space; whole numbers without ``.0``; other numbers rounded to 10
+  significant digits (more when the integer part needs it, so cents of large
+  amounts stay) and written without exponent, which removes binary noise such
+  as ``62.379999999`` → ``62.38``; percentages stay the stored fraction
+  (``0.9631``); dates ``YYYY-MM-DD`` (with `` HH:MM:SS`` when a time is set);
+  booleans 是/否; error cells empty; formula cells give their cached value.
+
+.xlsx files pass :func:`open_office_zip` first (bombs, encryption, damage);
+.xls (OLE) files are capped in size and refused when they hold an encrypted
+OOXML package. Everything calamine cannot read becomes a :class:`ReadError`.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import math
+import re
+from collections.abc import Sequence
+from decimal import Decimal
+
+import python_calamine as calamine
+
+from jixiao.read.source import Cell, ReadError, Row, Source
+from jixiao.read.zipguard import open_office_zip
+
+__all__ = ["MAX_SHEET_CELLS", "MAX_XLS_BYTES", "read_workbook"]
+
+MAX_XLS_BYTES = 64 * 1024 * 1024
+MAX_SHEET_CELLS = 5_000_000  # used area rows × columns of one sheet; a real form has a few hundred
+_SIGNIFICANT = 10
+
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+_WS = re.compile(r"\s+")
+
+_Value = int | float | str | bool | datetime.time | datetime.date | datetime.datetime | datetime.timedelta
+
+
+def _damaged(reason: object) -> ReadError:
+    return ReadError(f"文件已损坏，无法按 Excel 工作簿读取：{reason}")
+
+
+def format_number(value: float) -> str:
+    """A float as written: no ``.0`` on whole numbers, no binary noise, no exponent."""
+    if not math.isfinite(value):
+        return ""
+    if value == int(value) and abs(value) < 1e15:
+        return str(int(value))
+    digits = max(_SIGNIFICANT, len(str(int(abs(value)))) + 2)
+    number = Decimal(format(value, f".{digits}g"))
+    text = format(number, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def format_value(value: _Value | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return format_number(value)
+    if isinstance(value, datetime.datetime):
+        if value.time() == datetime.time():
+            return value.strftime("%Y-%m-%d")
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, datetime.date):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, datetime.time):
+        return value.strftime("%H:%M:%S")
+    if isinstance(value, datetime.timedelta):
+        return str(value)
+    return _WS.sub(" ", value).strip()
+
+
+def _check_container(data: bytes) -> str:
+    """``"xlsx"`` or ``"xls"`` by the bytes; raise :class:`ReadError` for what must not be opened."""
+    if data.startswith(_ZIP_MAGIC):
+        open_office_zip(data).close()
+        return "xlsx"
+    if data.startswith(_OLE_MAGIC):
+        if len(data) > MAX_XLS_BYTES:
+            raise ReadError(f"文件过大（{len(data) / 1024 / 1024:.0f} MB，上限 {MAX_XLS_BYTES // 1024 // 1024} MB）")
+        if _ENCRYPTED_PACKAGE in data:
+            raise ReadError("文件已加密或设有密码，无法读取")
+        return "xls"
+    raise _damaged("不是 .xlsx 或 .xls 文件")
+
+
+def _calamine_error(error: BaseException) -> ReadError:
+    if isinstance(error, calamine.PasswordError):
+        return ReadError("文件已加密或设有密码，无法读取")
+    return _damaged(str(error) or type(error).__name__)
+
+
+def _sheet_grid(sheet: calamine.CalamineSheet) -> tuple[list[list[str]], list[list[tuple[int, int] | None]]]:
+    """The sheet's used area as text, plus for every slot the merge anchor it inherits from."""
+    end = sheet.end
+    start = sheet.start
+    if end is None or start is None:
+        return [], []
+    height, width = end[0] - start[0] + 1, end[1] - start[1] + 1
+    if height * width > MAX_SHEET_CELLS:
+        raise ReadError(f"工作表“{sheet.name}”过大（{height} 行 × {width} 列），拒绝读取")
+    values: Sequence[Sequence[_Value]] = sheet.to_python()
+    grid = [[format_value(value) for value in row] + [""] * (width - len(row)) for row in values]
+    grid += [[""] * width for _ in range(height - len(grid))]
+    anchors: list[list[tuple[int, int] | None]] = [[None] * width for _ in range(height)]
+    for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or []:
+        top, left = r0 - start[0], c0 - start[1]
+        if not (0 <= top < height and 0 <= left < width):
+            continue  # anchor outside the data area: an empty merged cell
+        text = grid[top][left]
+        for r in range(top, min(r1 - start[0], height - 1) + 1):
+            for c in range(left, min(c1 - start[1], width - 1) + 1):
+                if (r, c) != (top, left) and anchors[r][c] is None:
+                    grid[r][c] = text
+                    anchors[r][c] = (top, left)
+    return grid, anchors
+
+
+def _add_sheet(
+    name: str, grid: list[list[str]], anchors: list[list[tuple[int, int] | None]], lines: list[str], rows: list[Row]
+) -> None:
+    for r, texts in enumerate(grid):
+        width = len(texts)
+        while width and not texts[width - 1]:
+            width -= 1
+        number = len(lines) + 1
+        if width == 0:
+            lines.append("")
+            continue
+        own = [c for c in range(width) if texts[c] and anchors[r][c] is None]
+        borrowed = [anchors[r][c] for c in range(width) if texts[c] and anchors[r][c] is not None]
+        if len(own) == 1 and all(anchor == (r, own[0]) for anchor in borrowed):
+            text = texts[own[0]]
+            lines.append(text)
+            rows.append(Row([Cell(text, number, 0)], number, number, table=False, index=len(rows), sheet=name))
+            continue
+        lines.append("\t".join("" if anchors[r][c] is not None else texts[c] for c in range(width)))
+        cells = [Cell(texts[c], number, c, anchors[r][c] is not None) for c in range(width)]
+        rows.append(Row(cells, number, number, table=True, index=len(rows), sheet=name))
+    while lines and not lines[-1]:
+        lines.pop()
+
+
+def read_workbook(data: bytes, path: str) -> Source:
+    """Read an .xlsx or .xls workbook into lines and rows; see the module doc."""
+    fmt = _check_container(data)
+    lines: list[str] = []
+    rows: list[Row] = []
+    try:
+        with calamine.CalamineWorkbook.from_filelike(io.BytesIO(data)) as book:
+            indexes = [
+                index for index, meta in enumerate(book.sheets_metadata) if meta.typ == calamine.SheetTypeEnum.WorkSheet
+            ]
+            for index in indexes:
+                sheet = book.get_sheet_by_index(index)
+                grid, anchors = _sheet_grid(sheet)
+                if len(indexes) > 1:
+                    number = len(lines) + 1
+                    marker = f"【工作表：{sheet.name}】"
+                    lines.append(marker)
+                    rows.append(
+                        Row([Cell(marker, number, 0)], number, number, table=False, index=len(rows), sheet=sheet.name)
+                    )
+                _add_sheet(sheet.name, grid, anchors, lines, rows)
+    except ReadError:
+        raise
+    except (KeyboardInterrupt, SystemExit, MemoryError):
+        raise
+    except BaseException as error:  # calamine errors, and Rust panics (pyo3 PanicException is a BaseException)
+        raise _calamine_error(error) from error
+    return Source(path=path, lines=lines, rows=rows, format=fmt)

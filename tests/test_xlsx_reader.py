@@ -1,0 +1,305 @@
+"""read_workbook(): .xlsx/.xls into one text line per sheet row plus rows of grid cells.
+
+Every workbook here is invented and written with xlsxwriter at test time: a
+项目支出绩效自评表 of 青禾县总工会 (merged title, merged 项目名称 value, a
+funds block with 万元 values, a rate stored as a fraction and a formula with a
+cached value, an indicator table with a vertically merged 一级指标 cell and a
+总分 row) plus a second sheet.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import time
+import zipfile
+from decimal import Decimal
+
+import pytest
+import xlsxwriter
+
+from jixiao.model import ProjectForm
+from jixiao.parse import parse_source
+from jixiao.read.source import ReadError, Row, Source
+from jixiao.read.xlsx import format_number, format_value, read_workbook
+
+
+def cells(row: Row) -> list[tuple[str, int, bool]]:
+    return [(cell.text, cell.col, cell.inherited) for cell in row.cells]
+
+
+def project_workbook(second_sheet: bool = True) -> bytes:
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    percent = book.add_format({"num_format": "0.00%"})
+    sheet = book.add_worksheet("项目自评表")
+    sheet.merge_range("A1:G1", "项目支出绩效自评表")
+    sheet.write("A2", "（2023年度）")
+    sheet.write("A3", "项目名称")
+    sheet.merge_range("B3:G3", "职工素质提升工程")
+    sheet.write_row("A4", ["主管部门", "青禾县总工会", "实施单位", "青禾县总工会宣教科"])
+    sheet.write_row(
+        "A5",
+        ["项目资金\n（万元）", "年初预算数", "全年预算数（A）", "全年执行数（B）", "分值", "执行率（B/A）", "得分"],
+    )
+    sheet.write_row("A6", ["年度资金总额", 60, 64.77])
+    sheet.write_formula("D6", "=D7", None, 62.379999999)  # cached value with float noise
+    sheet.write("E6", 10)
+    sheet.write("F6", 0.9631, percent)
+    sheet.write("G6", 9.63)
+    sheet.write_row("A7", ["其中：本年财政拨款", 60, 64.77, 62.38])
+    # row 8 left empty: a blank separator
+    sheet.write_row("A9", ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"])
+    sheet.merge_range("A10:A11", "产出指标（50分）")
+    sheet.write_row("B10", ["数量指标", "培训职工人次", "≥1200人次", "1260人次", 25, 25])
+    sheet.write_row("B11", ["质量指标", "培训合格率", "≥95%", "97%", 25, 24])
+    sheet.write_row("A12", ["效益指标（30分）", "社会效益指标", "职工技能提升", "有提升", "有提升", 30, 28])
+    sheet.write_row("A13", ["满意度指标（10分）", "服务对象满意度指标", "参训职工满意度", "≥90%", "95%", 10, 10])
+    sheet.write("A14", "总分")
+    sheet.write_row("F14", [100, 96.63])
+    if second_sheet:
+        notes = book.add_worksheet("填报说明")
+        notes.write("A1", "本表数据均为虚构。")
+        notes.write_row("A2", ["填表人", "林小禾", "是否公开", True])
+        notes.write_datetime("A3", datetime.datetime(2024, 1, 15), book.add_format({"num_format": "yyyy-mm-dd"}))
+        notes.write_formula("B3", "=1/0", None, "#DIV/0!")
+        notes.write("C3", "说明")
+    book.close()
+    return buffer.getvalue()
+
+
+@pytest.fixture(scope="module")
+def workbook() -> Source:
+    return read_workbook(project_workbook(), "青禾县总工会/自评表.xlsx")
+
+
+LINES = [
+    "【工作表：项目自评表】",
+    "项目支出绩效自评表",
+    "（2023年度）",
+    "项目名称\t职工素质提升工程\t\t\t\t\t",
+    "主管部门\t青禾县总工会\t实施单位\t青禾县总工会宣教科",
+    "项目资金 （万元）\t年初预算数\t全年预算数（A）\t全年执行数（B）\t分值\t执行率（B/A）\t得分",
+    "年度资金总额\t60\t64.77\t62.38\t10\t0.9631\t9.63",
+    "其中：本年财政拨款\t60\t64.77\t62.38",
+    "",
+    "一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分",
+    "产出指标（50分）\t数量指标\t培训职工人次\t≥1200人次\t1260人次\t25\t25",
+    "\t质量指标\t培训合格率\t≥95%\t97%\t25\t24",
+    "效益指标（30分）\t社会效益指标\t职工技能提升\t有提升\t有提升\t30\t28",
+    "满意度指标（10分）\t服务对象满意度指标\t参训职工满意度\t≥90%\t95%\t10\t10",
+    "总分\t\t\t\t\t100\t96.63",
+    "【工作表：填报说明】",
+    "本表数据均为虚构。",
+    "填表人\t林小禾\t是否公开\t是",
+    "2024-01-15\t\t说明",
+]
+
+
+def test_lines(workbook: Source) -> None:
+    assert workbook.lines == LINES
+    assert workbook.format == "xlsx"
+    assert workbook.name == "自评表.xlsx"
+
+
+def test_rows_line_numbers_and_sheets(workbook: Source) -> None:
+    assert [row.index for row in workbook.rows] == list(range(len(workbook.rows)))
+    assert [row.line for row in workbook.rows] == [n for n in range(1, len(LINES) + 1) if LINES[n - 1]]
+    assert all(row.end_line == row.line for row in workbook.rows)
+    for row in workbook.rows:
+        assert {cell.line for cell in row.cells} == {row.line}
+        assert [cell.col for cell in row.cells] == list(range(len(row.cells)))
+    sheets = [row.sheet for row in workbook.rows]
+    assert sheets == ["项目自评表"] * 14 + ["填报说明"] * 4
+
+
+def test_paragraph_rows(workbook: Source) -> None:
+    paragraphs = [(row.line, cells(row)) for row in workbook.rows if not row.table]
+    assert paragraphs == [
+        (1, [("【工作表：项目自评表】", 0, False)]),
+        (2, [("项目支出绩效自评表", 0, False)]),  # merged across A:G, still one paragraph
+        (3, [("（2023年度）", 0, False)]),
+        (16, [("【工作表：填报说明】", 0, False)]),
+        (17, [("本表数据均为虚构。", 0, False)]),
+    ]
+
+
+def row_at(source: Source, line: int) -> Row:
+    (row,) = [row for row in source.rows if row.line == line]
+    return row
+
+
+def test_horizontal_merge_is_inherited(workbook: Source) -> None:
+    row = row_at(workbook, 4)
+    assert row.table
+    assert cells(row) == [("项目名称", 0, False)] + [("职工素质提升工程", col, col > 1) for col in range(1, 7)]
+
+
+def test_numbers_as_written(workbook: Source) -> None:
+    assert row_at(workbook, 7).texts == ["年度资金总额", "60", "64.77", "62.38", "10", "0.9631", "9.63"]
+    assert not any(cell.inherited for cell in row_at(workbook, 7).cells)
+    assert row_at(workbook, 8).texts == ["其中：本年财政拨款", "60", "64.77", "62.38"]  # trailing empties trimmed
+
+
+def test_vertical_merge_is_inherited(workbook: Source) -> None:
+    assert cells(row_at(workbook, 11))[:2] == [("产出指标（50分）", 0, False), ("数量指标", 1, False)]
+    assert cells(row_at(workbook, 12))[:2] == [("产出指标（50分）", 0, True), ("质量指标", 1, False)]
+    assert row_at(workbook, 12).table
+    total = row_at(workbook, 15)
+    assert cells(total) == [("总分", 0, False)] + [("", col, False) for col in range(1, 5)] + [
+        ("100", 5, False),
+        ("96.63", 6, False),
+    ]
+
+
+def test_dates_booleans_errors(workbook: Source) -> None:
+    assert row_at(workbook, 18).texts == ["填表人", "林小禾", "是否公开", "是"]
+    assert row_at(workbook, 19).texts == ["2024-01-15", "", "说明"]  # #DIV/0! → empty
+
+
+def test_single_sheet_has_no_marker() -> None:
+    source = read_workbook(project_workbook(second_sheet=False), "a.xlsx")
+    assert source.lines == LINES[1:15]
+    assert source.rows[0].line == 1
+    assert {row.sheet for row in source.rows} == {"项目自评表"}
+
+
+def test_empty_area_and_blank_rows() -> None:
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet("表")
+    sheet.write("C3", "甲")
+    sheet.write("D3", 1.5)
+    sheet.write("C6", "乙\t丙")
+    sheet.merge_range("E3:E9", "竖排")  # reaches past the data area: clipped
+    book.close()
+    source = read_workbook(buffer.getvalue(), "b.xlsx")
+    assert source.lines == ["甲\t1.5\t竖排", "\t\t", "\t\t", "乙 丙\t\t"]
+    assert [row.line for row in source.rows] == [1, 2, 3, 4]
+    assert cells(source.rows[1]) == [("", 0, False), ("", 1, False), ("竖排", 2, True)]
+    assert source.rows[1].table  # only an inherited slot: still part of the table
+
+
+def test_empty_workbook() -> None:
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book.add_worksheet("空表")
+    book.close()
+    source = read_workbook(buffer.getvalue(), "empty.xlsx")
+    assert source.lines == []
+    assert source.rows == []
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (62.379999999, "62.38"),
+        (62.37999999999999, "62.38"),
+        (0.1 + 0.2, "0.3"),
+        (5.0, "5"),
+        (-3.0, "-3"),
+        (0.9631, "0.9631"),
+        (1e-7, "0.0000001"),
+        (123456789.12, "123456789.12"),
+        (12345678901.0, "12345678901"),
+        (-0.5, "-0.5"),
+        (1.5e20, "150000000000000000000"),
+        (float("nan"), ""),
+    ],
+)
+def test_format_number(value: float, text: str) -> None:
+    assert format_number(value) == text
+
+
+def test_format_value() -> None:
+    assert format_value(True) == "是"
+    assert format_value(False) == "否"
+    assert format_value(7) == "7"
+    assert format_value(None) == ""
+    assert format_value(datetime.date(2023, 12, 31)) == "2023-12-31"
+    assert format_value(datetime.datetime(2023, 12, 31)) == "2023-12-31"
+    assert format_value(datetime.datetime(2023, 12, 31, 8, 30)) == "2023-12-31 08:30:00"
+    assert format_value(datetime.time(8, 30)) == "08:30:00"
+    assert format_value("  项目\n名称　") == "项目 名称"
+
+
+def test_parse_project_form(workbook: Source) -> None:
+    (form,) = [form for form in parse_source(workbook) if isinstance(form, ProjectForm)]
+    assert form.year == 2023
+    assert form.project == "职工素质提升工程"
+    assert form.department == "青禾县总工会"
+    assert form.implementer == "青禾县总工会宣教科"
+    funds = form.funds
+    assert (funds.total.initial, funds.total.budget, funds.total.executed) == (
+        Decimal("60"),
+        Decimal("64.77"),
+        Decimal("62.38"),
+    )
+    assert (funds.fiscal.initial, funds.fiscal.budget, funds.fiscal.executed) == (
+        Decimal("60"),
+        Decimal("64.77"),
+        Decimal("62.38"),
+    )
+    assert (funds.weight, funds.rate, funds.score) == (Decimal("10"), Decimal("0.9631"), Decimal("9.63"))
+    assert [
+        (ind.level1, ind.level2, ind.name, ind.target, ind.actual, ind.weight, ind.score, ind.line)
+        for ind in form.indicators
+    ] == [
+        ("产出指标", "数量指标", "培训职工人次", "≥1200人次", "1260人次", Decimal(25), Decimal(25), 11),
+        ("产出指标", "质量指标", "培训合格率", "≥95%", "97%", Decimal(25), Decimal(24), 12),
+        ("效益指标", "社会效益指标", "职工技能提升", "有提升", "有提升", Decimal(30), Decimal(28), 13),
+        ("满意度指标", "服务对象满意度指标", "参训职工满意度", "≥90%", "95%", Decimal(10), Decimal(10), 14),
+    ]
+    assert form.level1_weights == {"产出指标": Decimal(50), "效益指标": Decimal(30), "满意度指标": Decimal(10)}
+    assert (form.total_weight, form.total_score) == (Decimal(100), Decimal("96.63"))
+    assert form.provenance["funds.total.executed"].line == 7
+
+
+# ---- damaged and hostile files ------------------------------------------------------------------
+
+
+def test_truncated_xlsx() -> None:
+    data = project_workbook()
+    with pytest.raises(ReadError, match="损坏"):
+        read_workbook(data[: len(data) // 2], "cut.xlsx")
+
+
+def test_zip_that_is_not_a_workbook() -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("readme.txt", "不是工作簿")
+    with pytest.raises(ReadError, match="文件已损坏，无法按 Excel 工作簿读取"):
+        read_workbook(buffer.getvalue(), "fake.xlsx")
+
+
+def test_zip_bomb_member_is_refused_fast() -> None:
+    buffer = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(project_workbook())) as original,
+        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bomb,
+    ):
+        for item in original.infolist():
+            bomb.writestr(item, original.read(item.filename))
+        bomb.writestr("xl/media/image1.png", b"\0" * (4 * 1024 * 1024))
+    started = time.perf_counter()
+    with pytest.raises(ReadError, match="压缩炸弹"):
+        read_workbook(buffer.getvalue(), "bomb.xlsx")
+    assert time.perf_counter() - started < 1.0
+
+
+def test_random_bytes_named_xls() -> None:
+    data = bytes((index * 7919 + 13) % 251 for index in range(4096))
+    with pytest.raises(ReadError, match="文件已损坏，无法按 Excel 工作簿读取"):
+        read_workbook(data, "random.xls")
+
+
+def test_damaged_ole_container() -> None:
+    data = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 2048
+    with pytest.raises(ReadError, match="文件已损坏，无法按 Excel 工作簿读取"):
+        read_workbook(data, "broken.xls")
+
+
+def test_encrypted_ooxml_package() -> None:
+    data = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512 + "EncryptedPackage".encode("utf-16-le")
+    with pytest.raises(ReadError, match="加密"):
+        read_workbook(data, "secret.xlsx")
