@@ -15,7 +15,9 @@ from jixiao.parse import parse_source
 from jixiao.read import ReadError, read_path
 from jixiao.read.source import Source
 
-SUPPORTED_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", ".htm", ".html"})
+SUPPORTED_SUFFIXES = frozenset(
+    {".txt", ".text", ".md", ".markdown", ".htm", ".html", ".docx", ".xlsx", ".xlsm", ".xls", ".doc"}
+)
 
 
 def extract_source(source: Source) -> Document:

@@ -324,7 +324,10 @@ class ProjectParser:
                 indicator.provenance[sem] = loc(row, cell)
         if name_cell is not None:
             indicator.provenance["name"] = loc(row, name_cell)
-        indicator.provenance["level1"] = Loc(line=self.level1_row or row.line, inherited="level1" not in picked)
+        level1_cell = picked.get("level1")
+        indicator.provenance["level1"] = (
+            loc(row, level1_cell) if level1_cell is not None else Loc(self.level1_row or row.line, inherited=True)
+        )
         if not any((indicator.name, indicator.target, indicator.actual, indicator.weight is not None)):
             return
         self.form.indicators.append(indicator)

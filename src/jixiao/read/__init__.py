@@ -27,9 +27,43 @@ def _is_html(text: str) -> bool:
     return "<" in text and _HTML_TABLE.search(text) is not None
 
 
+_ZIP = b"PK\x03\x04"
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _office_kind(data: bytes, name: str) -> str | None:
+    """docx / xlsx / xls / doc by what the bytes are (the ZIP's parts, the OLE streams), not the name."""
+    if data.startswith(_ZIP):
+        head = data[: 64 * 1024]
+        if b"word/" in head:
+            return "docx"
+        if b"xl/" in head:
+            return "xlsx"
+        return None
+    if data.startswith(_OLE):
+        if b"W\x00o\x00r\x00k\x00b\x00o\x00o\x00k" in data or b"B\x00o\x00o\x00k" in data:
+            return "xls"
+        if b"W\x00o\x00r\x00d\x00D\x00o\x00c\x00u\x00m\x00e\x00n\x00t" in data:
+            return "doc"
+    return None
+
+
 def read_bytes(data: bytes, name: str) -> Source:
     if not data.strip():
         raise ReadError("文件为空")
+    office = _office_kind(data, name)
+    if office == "docx":
+        from jixiao.read.docx import read_docx
+
+        return read_docx(data, name)
+    if office in ("xlsx", "xls"):
+        from jixiao.read.xlsx import read_workbook
+
+        return read_workbook(data, name)
+    if office == "doc":
+        raise ReadError(
+            "旧版 Word（.doc/.wps）文件需先转换：请安装 LibreOffice（libreoffice-writer-nogui）后另存为 .docx"
+        )
     reason = binary_reason(data)
     if reason is not None:
         raise ReadError(reason)
