@@ -373,8 +373,8 @@ class ReportParser:
                     setattr(project, attr, parse_amount(amount_text))
                     project.provenance[attr] = Loc(line=paragraph.line_at(start))
                 self.form.projects.append(project)
-            for offset, _sentence in _sentences(paragraph):
-                if offset <= match.start() < offset + len(_sentence):
+            for offset, sentence in _sentences(paragraph):
+                if offset <= match.start() < offset + len(sentence):
                     self.project_sentences.add((index, offset))
 
     # ---- scores ---------------------------------------------------------------------------------
