@@ -227,6 +227,13 @@ class ReportForm:
 Form = ProjectForm | DepartmentForm | ReportForm
 
 
+def project_layout(form: Form) -> ProjectForm | DepartmentForm | None:
+    """The form when its rows are in the project layout (funds block, targets, actuals), else None."""
+    if isinstance(form, ProjectForm) or (isinstance(form, DepartmentForm) and form.layout == "project"):
+        return form
+    return None
+
+
 @dataclass(slots=True)
 class Finding:
     """One defect, in the shape FORMAT.md gives; printed ``file:line: message``."""

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Final
 
 from jixiao.checks.registry import Context, Draft, check
-from jixiao.model import Amounts, DepartmentForm, Form, ProjectForm, ProjectFunds, ReportForm
+from jixiao.model import Amounts, DepartmentForm, Form, ProjectForm, ProjectFunds, ReportForm, project_layout
 from jixiao.rules.scoring import (
     CANDIDATE_LABELS,
     ZERO,
@@ -65,11 +65,12 @@ _NAME_SUFFIX: Final = re.compile(r"(专项资金|专项经费|补助资金|工�
 
 def _funds_form(form: Form) -> ProjectForm | DepartmentForm | None:
     """The form when it carries a project-layout funds block with something in it."""
-    if isinstance(form, ProjectForm) or (isinstance(form, DepartmentForm) and form.layout == "project"):
-        funds = form.funds
+    found = project_layout(form)
+    if found is not None:
+        funds = found.funds
         rows = [funds.total, funds.fiscal, funds.carryover, funds.other, funds.central, funds.local]
         if any(row is not None and not row.is_empty() for row in rows) or funds.score is not None:
-            return form
+            return found
     return None
 
 

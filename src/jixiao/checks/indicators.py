@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Final
 
 from jixiao.checks.registry import Context, Draft, check
-from jixiao.model import DepartmentForm, Form, Indicator, ProjectForm
+from jixiao.model import Form, Indicator, ProjectForm, project_layout
 from jixiao.parse.numbers import Quantity, comparable, quantities_in
 from jixiao.rules.scoring import (
     QuantPair,
@@ -47,24 +47,15 @@ _NO_DEVIATION: Final = re.compile(
 # ---- helpers ---------------------------------------------------------------------------------------
 
 
-def _layout(form: Form) -> ProjectForm | DepartmentForm | None:
-    """The form when its indicator rows are in the project layout (target / actual / note)."""
-    if isinstance(form, ProjectForm):
-        return form
-    if isinstance(form, DepartmentForm) and form.layout == "project":
-        return form
-    return None
-
-
 def _rows(form: Form) -> Iterator[tuple[int, Indicator]]:
-    found = _layout(form)
+    found = project_layout(form)
     if found is not None:
         yield from enumerate(found.indicators)
 
 
 def _scored_rows(form: Form) -> Iterator[tuple[int, Indicator, Decimal, Decimal]]:
     """Rows with both a weight and a score, on a form that scores its rows."""
-    found = _layout(form)
+    found = project_layout(form)
     if found is None or (isinstance(found, ProjectForm) and not found.scored):
         return
     for index, row in enumerate(found.indicators):
@@ -242,7 +233,7 @@ def full_score_unmet(form: Form, ctx: Context) -> Iterator[Draft]:
 @check("indicator.reason_missing", "warning", kinds=KINDS)
 def reason_missing(form: Form, ctx: Context) -> Iterator[Draft]:
     """Score below weight, or target missed, and 偏差原因分析 blank / 无 / / / —."""
-    scored = _layout(form)
+    scored = project_layout(form)
     unscored_form = isinstance(scored, ProjectForm) and not scored.scored
     for index, row in _rows(form):
         if not is_blank(row.note):

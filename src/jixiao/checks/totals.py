@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from jixiao.checks.registry import Context, Draft, check
-from jixiao.model import DepartmentForm, Form, Indicator, ProjectForm, ReportForm
+from jixiao.model import DepartmentForm, Form, Indicator, ProjectForm, ReportForm, project_layout
 
 HUNDRED = Decimal(100)
 _CENT = Decimal("0.01")
@@ -85,14 +85,12 @@ def stem(level1: str | None) -> str:
 
 def scored_layout(form: Form) -> ProjectForm | DepartmentForm | None:
     """The form when it is a scored form in the project layout, else None."""
-    if isinstance(form, ProjectForm):
-        if not form.scored:
-            return None
-    elif not (isinstance(form, DepartmentForm) and form.layout == "project"):
+    layout = project_layout(form)
+    if layout is None or (isinstance(layout, ProjectForm) and not layout.scored):
         return None
-    if form.funds.weight is None and all(indicator.weight is None for indicator in form.indicators):
+    if layout.funds.weight is None and all(indicator.weight is None for indicator in layout.indicators):
         return None
-    return form
+    return layout
 
 
 def is_inapplicable(indicator: Indicator) -> bool:

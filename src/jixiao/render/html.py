@@ -35,6 +35,7 @@ from jixiao.model import (
     ProjectFunds,
     ReportForm,
     Severity,
+    project_layout,
 )
 
 # ---------------------------------------------------------------------------
@@ -694,14 +695,15 @@ class _Page:
         parts.append('<dl class="fields">')
         parts.extend(f"<dt>{label}</dt><dd>{value}</dd>" for label, value in fields)
         parts.append("</dl>")
-        if isinstance(form, ProjectForm) or (isinstance(form, DepartmentForm) and form.layout == "project"):
-            parts.append(self.funds_table(index, form.funds))
-            parts.append(self.goals(form.goals.expected, form.goals.actual))
-            parts.append(self.indicator_table(index, form))
+        layout = project_layout(form)
+        if layout is not None:
+            parts.append(self.funds_table(index, layout.funds))
+            parts.append(self.goals(layout.goals.expected, layout.goals.actual))
+            parts.append(self.indicator_table(index, layout))
         elif isinstance(form, DepartmentForm):
             parts.append(self.department_funds(index, form))
             parts.append(self.framework_table(index, form))
-        else:
+        elif isinstance(form, ReportForm):
             parts.append(self.report_tables(index, form))
         parts.append(self.totals(index, form))
         explained = self.explanation_table(index)

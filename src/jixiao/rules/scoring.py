@@ -30,7 +30,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any, Final, Literal
 
-from jixiao.model import DepartmentForm, Form, Indicator, ProjectForm, ProjectFunds, ReportForm
+from jixiao.model import DepartmentForm, Form, Indicator, ProjectForm, ProjectFunds, ReportForm, project_layout
 from jixiao.parse.numbers import Op, Quantity, comparable, quantities_in
 from jixiao.rules.profile import Profile, load_profile
 
@@ -610,14 +610,6 @@ def grade_for(total: Decimal, profile: Profile) -> str:
 # ---- a whole form ----------------------------------------------------------------------------------
 
 
-def _project_layout(form: Form) -> ProjectForm | DepartmentForm | None:
-    if isinstance(form, ProjectForm):
-        return form
-    if isinstance(form, DepartmentForm) and form.layout == "project":
-        return form
-    return None
-
-
 def _rate_explanation(funds: ProjectFunds) -> Explanation:
     rate = execution_rate(funds)
     return Explanation(
@@ -659,7 +651,7 @@ def _stated_total(form: Form) -> Explanation | None:
         return None
     parts: dict[str, Any] = {}
     total = ZERO
-    funds_score = form.funds.score if _project_layout(form) is not None else None
+    funds_score = form.funds.score if project_layout(form) is not None else None
     if funds_score is not None:
         parts["预算执行得分"] = funds_score
         total += funds_score
@@ -675,7 +667,7 @@ def _stated_total(form: Form) -> Explanation | None:
 def explain_form(form: Form, profile: Profile) -> list[tuple[str, Explanation, object]]:
     """Every number jixiao can recompute for a form: (field path, explanation, stated value)."""
     out: list[tuple[str, Explanation, object]] = []
-    layout = _project_layout(form)
+    layout = project_layout(form)
     if layout is not None:
         funds = layout.funds
         if not funds.total.is_empty():
