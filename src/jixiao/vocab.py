@@ -70,6 +70,17 @@ def heading_level(text: str) -> int | None:
     return next(level for level, group in enumerate(match.groups()) if group)
 
 
+SENTENCE_CLOSERS: Final = "。；！？：:.;!?”」）)"
+
+
+def continues_paragraph(previous: str, following: str) -> bool:
+    """Whether a page end broke ``previous`` mid-sentence and ``following`` carries it on.
+
+    A long line that ends without closing punctuation continues, unless the next line is a heading.
+    """
+    return len(previous) >= 30 and previous[-1] not in SENTENCE_CLOSERS and heading_level(following) is None
+
+
 ATTACHMENT: Final = re.compile(r"^附件[\d一二三四五六七八九十]*(?:[-—－]\d+)?[:：]?$")
 YEAR_IN_HEADER: Final = re.compile(r"[（(]\s*(\d{4})\s*年度?\s*[)）]")
 YEAR_WORD: Final = re.compile(r"(\d{4})\s*年度?")

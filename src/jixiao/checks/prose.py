@@ -14,7 +14,6 @@ from __future__ import annotations
 import bisect
 import difflib
 import re
-from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -48,7 +47,6 @@ def clean(text: str) -> str:
 # ---- paragraphs ---------------------------------------------------------------------------------
 
 HEADING = vocab.NUMBERED_HEADING
-_END_PUNCT = "。；！？:.;!?”」)"
 _LONG_CELL = 40
 
 
@@ -131,34 +129,23 @@ def _build(form: Form, ctx: Context, cells_only: bool) -> list[Paragraph]:
         for text in pieces:
             if not text:
                 continue
-            level = heading_level(fold(text))
-            joinable = (
-                current is not None and len(current.text) >= 30 and current.text[-1] not in _END_PUNCT and level is None
-            )
-            if joinable and current is not None:
+            folded = fold(text)
+            if current is not None and vocab.continues_paragraph(current.text, folded):
                 current.append(text, number)
             else:
-                current = Paragraph(written=text, starts=[0], lines=[number], level=level)
+                current = Paragraph(written=text, starts=[0], lines=[number], level=heading_level(folded))
                 paragraphs.append(current)
     return paragraphs
 
 
-_CACHE: OrderedDict[tuple[int, int, int, int], tuple[list[str], list[Paragraph]]] = OrderedDict()
-
-
 def narrative(form: Form, ctx: Context) -> list[Paragraph]:
-    """The narrative of a report, or the long narrative cells of a 部门整体 form; [] for a project form."""
+    """The narrative of a report, or the long narrative cells of a 部门整体 form; [] for a project form.
+
+    Built once per form and review (the context keeps it), however many checks read it.
+    """
     if isinstance(form, ProjectForm) or not ctx.lines:
         return []
-    key = (id(ctx.lines), len(ctx.lines), form.line, form.end_line or 0)
-    cached = _CACHE.get(key)
-    if cached is not None and cached[0] is ctx.lines:
-        return cached[1]
-    paragraphs = _build(form, ctx, cells_only=isinstance(form, DepartmentForm))
-    _CACHE[key] = (ctx.lines, paragraphs)  # the lines are kept so their id cannot be reused
-    while len(_CACHE) > 32:
-        _CACHE.popitem(last=False)
-    return paragraphs
+    return ctx.cached("narrative", form, lambda: _build(form, ctx, cells_only=isinstance(form, DepartmentForm)))
 
 
 # ---- sentences and clauses ----------------------------------------------------------------------

@@ -35,7 +35,6 @@ _GRADE = re.compile(r"(?:评价|自评|绩效)?等[级次]\s*(?:为|是)?\s*[:�
 _SENTENCE = re.compile(r"[^。；;！？]+[。；;！？]?")
 _CLAUSE_SPLIT = re.compile(r"[，,、：:；;]")
 _CLAUSE_END = re.compile(r"[，,；;。]")
-_END_PUNCT = "。；！？：:.;!?”」）)"
 _ANALYSIS_END = re.compile(
     r"(情况|分析|原因|措施|说明|结果|综述|问题|建议|做法|结论|目标|概况|依据|评价|过程)[。.：:]?$"
 )
@@ -95,13 +94,7 @@ def _paragraphs(rows: list[Row]) -> list[_Text]:
         text = vocab.clean_text(row.text)
         if not text:
             continue
-        joinable = (
-            current is not None
-            and len(current.text) >= 30
-            and current.text[-1] not in _END_PUNCT
-            and not vocab.NUMBERED_HEADING.match(text)
-        )
-        if joinable and current is not None:
+        if current is not None and vocab.continues_paragraph(current.text, text):
             current.starts.append(len(current.text))
             current.lines.append(row.line)
             current.text += text
