@@ -34,7 +34,6 @@ class _Block:
     title: str | None
     rows: list[Row] = field(default_factory=list)
     prefix: list[Row] = field(default_factory=list)
-    closed: bool = False
     seen_indicators: bool = False
 
 

@@ -52,6 +52,22 @@ def next_value(row: Row, index: int, is_label: Callable[[str], bool]) -> Cell | 
     return None
 
 
+_GRADE_HINTS = ("等", "结论", "结果")
+
+
+def grade_cell(row: Row) -> tuple[bool, Cell | None]:
+    """Whether a row is a grade row (评价结果等次 …), and the cell holding a grade (优/良/中/差)."""
+    if not any(word in row.text for word in _GRADE_HINTS):
+        return False, None
+    for index, cell in enumerate(row.cells):
+        if vocab.GRADE_LABEL.match(vocab.norm_label(cell.text)):
+            found = next_value(row, index, lambda text: False)
+            if found is not None and vocab.norm_label(found.text) in vocab.GRADES:
+                return True, found
+            return True, None
+    return False, None
+
+
 def first_match(items: Iterable[T], test: Callable[[T], bool]) -> T | None:
     for item in items:
         if test(item):

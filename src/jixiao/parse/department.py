@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from jixiao import vocab
 from jixiao.model import DepartmentForm, Indicator, Loc, ProjectForm, Subtotal
-from jixiao.parse.cells import loc, next_value, text_of, value_text
+from jixiao.parse.cells import grade_cell, loc, next_value, text_of, value_text
 from jixiao.parse.numbers import parse_amount, parse_number
 from jixiao.parse.project import ProjectParser
 from jixiao.read.source import Cell, Row
@@ -125,14 +125,11 @@ class FrameworkParser:
     # ---- rows -----------------------------------------------------------------------------------
 
     def _grade(self, row: Row) -> bool:
-        for index, cell in enumerate(row.cells):
-            if vocab.GRADE_LABEL.match(vocab.norm_label(cell.text)):
-                found = next_value(row, index, lambda text: False)
-                if found is not None and vocab.norm_label(found.text) in vocab.GRADES:
-                    self.form.grade = vocab.norm_label(found.text)
-                    self.form.provenance["grade"] = loc(row, found)
-                return True
-        return False
+        is_grade_row, found = grade_cell(row)
+        if found is not None:
+            self.form.grade = vocab.norm_label(found.text)
+            self.form.provenance["grade"] = loc(row, found)
+        return is_grade_row
 
     def _indicator_row(self, row: Row) -> None:
         if not row.table:

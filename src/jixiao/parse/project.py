@@ -18,12 +18,11 @@ from functools import lru_cache
 
 from jixiao import vocab
 from jixiao.model import Amounts, Indicator, Loc, ProjectForm
-from jixiao.parse.cells import loc, next_value, split_code, text_of, value_text
+from jixiao.parse.cells import grade_cell, loc, next_value, split_code, text_of, value_text
 from jixiao.parse.numbers import parse_amount, parse_number, parse_rate
 from jixiao.read.source import Cell, Row
 
 _AMOUNT_FIELDS = ("initial", "budget", "executed")
-_GRADE_HINTS = ("等", "结论", "结果")
 _UNIT_NOTE = re.compile(r"(?:单位\s*[:：]\s*|[（(]\s*)(万元|亿元|元)\s*[)）]?")
 
 
@@ -281,16 +280,12 @@ class ProjectParser:
         self.done = True
 
     def _grade_row(self, row: Row) -> bool:
-        if not any(word in row.text for word in _GRADE_HINTS):
+        _, found = grade_cell(row)
+        if found is None:
             return False
-        for index, cell in enumerate(row.cells):
-            if vocab.GRADE_LABEL.match(vocab.norm_label(cell.text)):
-                found = next_value(row, index, lambda text: False)
-                if found is not None and vocab.norm_label(found.text) in vocab.GRADES:
-                    self.form.grade = vocab.norm_label(found.text)
-                    self.form.provenance["grade"] = loc(row, found)
-                    return True
-        return False
+        self.form.grade = vocab.norm_label(found.text)
+        self.form.provenance["grade"] = loc(row, found)
+        return True
 
     def _indicator_row(self, row: Row) -> None:
         assert self.ind_cols is not None
