@@ -7,11 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from jixiao.pipeline import extract_file
+from jixiao.pipeline import extract_file, review_file
 from jixiao.render.jsonout import document_to_dict
 
 
-def _score(shared: Path, pred: Path) -> dict[str, dict[str, float]]:
+def _score(shared: Path, pred: Path, part: str = "extraction") -> dict[str, dict[str, float]]:
     result = subprocess.run(
         [
             sys.executable,
@@ -26,8 +26,8 @@ def _score(shared: Path, pred: Path) -> dict[str, dict[str, float]]:
         capture_output=True,
         text=True,
     )
-    extraction: dict[str, dict[str, float]] = json.loads(result.stdout)["extraction"]
-    return extraction
+    summary: dict[str, dict[str, float]] = json.loads(result.stdout)[part]
+    return summary
 
 
 def test_seed_extraction_f1(shared: Path, tmp_path: Path) -> None:
@@ -58,3 +58,14 @@ def test_every_value_has_a_source_line(shared: Path) -> None:
                 if row.get("name") and "name" in row["provenance"]:
                     line_text = lines[row["provenance"]["name"]["line"] - 1]
                     assert row["name"].replace(" ", "")[:4] in line_text.replace(" ", "")
+
+
+def test_seed_review_findings(shared: Path, tmp_path: Path) -> None:
+    for doc in sorted((shared / "corpus" / "seeds" / "docs").glob("*.txt")):
+        (tmp_path / f"{doc.stem}.json").write_text(
+            json.dumps(document_to_dict(review_file(doc)), ensure_ascii=False, default=str), encoding="utf-8"
+        )
+    findings = _score(shared, tmp_path, "findings")
+    assert findings["findings.error"]["recall"] == 1.0
+    assert findings["findings.warning"]["recall"] >= 0.9
+    assert findings.get("findings.unexpected", {"fp": 0})["fp"] <= 5
