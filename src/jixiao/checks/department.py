@@ -356,6 +356,8 @@ def stated_ratios(dept: DepartmentForm, ctx: Context) -> list[Stated]:
 
 
 def _stated_in(segment: str, row_spec: RatioSpec | None) -> Iterator[tuple[RatioSpec, Decimal, int, int]]:
+    if "%" not in segment:
+        return  # every stated ratio is written with its percent sign
     named = False
     for spec in RATIOS:
         for match in spec.stated.finditer(segment):

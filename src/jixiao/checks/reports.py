@@ -380,7 +380,10 @@ def template_residue(form: Form, ctx: Context) -> Iterator[Draft]:
     """Template text left unfilled: alternatives never chosen (增加/减少), placeholders (XX, （具体工作）)."""
     if not isinstance(form, ReportForm):
         return
-    for line, content in report_text(form, ctx).lines:
+    text = report_text(form, ctx)
+    if _RESIDUE.search(text.joined) is None:
+        return  # one scan of the whole report settles the usual case
+    for line, content in text.lines:
         found = [match.group() for match in _RESIDUE.finditer(content)]
         if not found:
             continue

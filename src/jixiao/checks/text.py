@@ -117,6 +117,8 @@ def _segments(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
 
 def _year_slips(paragraph: Paragraph, year: int) -> Iterator[tuple[int, int, str]]:
     text = paragraph.text
+    if prose.YEAR.search(text) is None:
+        return
     for start, end in prose.sentence_spans(text, "。！？!?；;"):
         for low, high in _segments(text, start, end):
             lead = _CLAUSE_LEAD.match(text, low)

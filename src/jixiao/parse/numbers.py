@@ -86,6 +86,12 @@ _TABLE.update(
     }
 )
 _THOUSANDS: Final = re.compile(r"(?<=[0-9]),(?=[0-9]{3}(?![0-9]))")
+# str.translate with a mapping is slow on CJK text; the characters to fold are rare, so find them
+# with one regex and map only those.
+_FOLD_MAP: Final[dict[str, str]] = {
+    chr(code): (chr(value) if isinstance(value, int) else value or "") for code, value in _TABLE.items()
+}
+_FOLD_CHARS: Final = re.compile("[" + "".join(re.escape(char) for char in _FOLD_MAP) + "]")
 
 
 @lru_cache(maxsize=32768)
@@ -95,7 +101,7 @@ def normalize(text: str) -> str:
     ``"１，２３４．５％"`` → ``"1234.5%"``, ``"≧95%"`` → ``"≥95%"``.
     """
     if not text.isascii():
-        text = text.translate(_TABLE)
+        text = _FOLD_CHARS.sub(lambda match: _FOLD_MAP[match.group()], text)
     text = text.strip()
     if "," in text:
         text = _THOUSANDS.sub("", text)
