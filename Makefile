@@ -37,7 +37,7 @@ score: $(VENV)/.installed
 	python3 $(SHARED)/bench/score.py --gold $(SHARED)/corpus/seeds/gold --pred out/seeds --verbose
 
 lock: $(BIN)/uv
-	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --no-header -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --extra dev --extra ocr --extra web --python-version 3.11 --no-header -o requirements.lock
 
 clean:
 	rm -rf $(VENV) out
