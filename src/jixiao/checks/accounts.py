@@ -20,7 +20,7 @@ from jixiao.checks.totals import fmt, half_unit
 from jixiao.model import Form, ReportForm
 
 _AMOUNT = r"(?P<value>-?\d+(?:\.\d+)?)\s*(?P<unit>亿元|万元|元)"
-_MONEY = re.compile(r"(-?\d+(?:\.\d+)?)\s*(亿元|万元|元)(?!/)")
+_MONEY = re.compile(r"(?=[-0-9])(-?\d+(?:\.\d+)?)\s*(亿元|万元|元)(?!/)")
 _SENTENCE_END = re.compile(r"[。!?！？]")
 _MARKER = re.compile(r"其中|主要用于|具体包括|包括|分别为|具体为|构成为")
 _NUMBERING = re.compile(r"^\s*(?:\d+\s*[、.．]|[（(]\s*\d+\s*[)）]|[（(]?[一二三四五六七八九十]+[)）、])\s*")

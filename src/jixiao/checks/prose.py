@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
+from typing import NamedTuple
 
 from jixiao import vocab
 from jixiao.checks.registry import Context
@@ -75,7 +76,8 @@ class Paragraph:
     text: str = ""
 
     def __post_init__(self) -> None:
-        self.text = fold(self.written)
+        if not self.text:
+            self.text = fold(self.written)
 
     def quote(self, start: int, end: int) -> str:
         return self.written[start:end]
@@ -87,11 +89,11 @@ class Paragraph:
     def line_at(self, offset: int) -> int:
         return self.lines[max(0, bisect.bisect_right(self.starts, offset) - 1)]
 
-    def append(self, written: str, line: int) -> None:
+    def append(self, written: str, line: int, folded: str | None = None) -> None:
         self.starts.append(len(self.written))
         self.lines.append(line)
         self.written += written
-        self.text += fold(written)
+        self.text += fold(written) if folded is None else folded
 
 
 def _pieces(raw: str) -> tuple[list[str], bool]:
@@ -120,11 +122,11 @@ def _excluded_ranges(form: Form, ctx: Context) -> list[tuple[int, int]]:
 def _build(form: Form, ctx: Context, cells_only: bool) -> list[Paragraph]:
     start = form.line
     end = min(form.end_line or form.line, len(ctx.lines))
-    excluded = _excluded_ranges(form, ctx)
+    excluded = {number for low, high in _excluded_ranges(form, ctx) for number in range(low, high + 1)}
     paragraphs: list[Paragraph] = []
     current: Paragraph | None = None
     for number in range(start, end + 1):
-        if any(low <= number <= high for low, high in excluded):
+        if number in excluded:
             current = None
             continue
         pieces, table = _pieces(ctx.lines[number - 1])
@@ -138,9 +140,9 @@ def _build(form: Form, ctx: Context, cells_only: bool) -> list[Paragraph]:
                 continue
             folded = fold(text)
             if current is not None and vocab.continues_paragraph(current.text, folded):
-                current.append(text, number)
+                current.append(text, number, folded)
             else:
-                current = Paragraph(written=text, starts=[0], lines=[number], level=heading_level(folded))
+                current = Paragraph(written=text, starts=[0], lines=[number], level=heading_level(folded), text=folded)
                 paragraphs.append(current)
     return paragraphs
 
@@ -225,10 +227,10 @@ def match_forms(projects: list[ReportProject], forms: list[Form]) -> dict[int, P
 
 _COUNT_UNITS = "人次|户次|批次|场次|人|户|个|项|家|次|场|期|批|名|位|件|本|册|辆|台|套|所|篇|分|天|课时|学时|份|元"
 _FIGURE = re.compile(
-    r"(?<![\dA-Za-z.])(?<!\d[-~～—至到])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s*([余多])?\s*(万|亿)?\s*([余多])?\s*"
+    r"(?=[0-9])(?<![\dA-Za-z.])(?<!\d[-~～—至到])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s*([余多])?\s*(万|亿)?\s*([余多])?\s*"
     rf"(千元|{_COUNT_UNITS})(?![/／每钟别之月民百])"
 )
-_PERCENT = re.compile(r"(?<![\dA-Za-z.])(\d+)(\.\d+)?\s*%(?!\s*[/])")
+_PERCENT = re.compile(r"(?=[0-9])(?<![\dA-Za-z.])(\d+)(\.\d+)?\s*%(?!\s*[/])")
 _BOUND_BEFORE = re.compile(r"(超过|超出|高于|大于|不低于|不少于|不高于|不超过|低于|少于|约|近|逾|达到|≥|≤|>|<)\s*$")
 _BOUND_AFTER = re.compile(r"\s*(以上|以下|左右|上下|以内|多|余)")
 _LOWER_WORDS = ("超过", "超出", "高于", "大于", "不低于", "不少于", "逾", "≥", ">", "以上", "多", "余")
@@ -237,9 +239,11 @@ _APPROX_WORDS = ("约", "近", "左右", "上下")
 _WAN = Decimal(10000)
 
 
-@dataclass(frozen=True, slots=True)
-class Figure:
-    """A number written in prose with its unit: money in 万元, or a count in its unit word."""
+class Figure(NamedTuple):
+    """A number written in prose with its unit: money in 万元, or a count in its unit word.
+
+    A named tuple: a narrative holds hundreds and each is made once per review.
+    """
 
     start: int
     end: int
@@ -260,8 +264,7 @@ class Figure:
         return self.unit == other.unit
 
 
-@dataclass(frozen=True, slots=True)
-class Percent:
+class Percent(NamedTuple):
     start: int
     end: int
     value: Decimal  # as a fraction
@@ -441,7 +444,7 @@ def project_section(report: ReportForm, index: int, paragraphs: list[Paragraph])
 
 # ---- years --------------------------------------------------------------------------------------
 
-YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(度)?")
+YEAR = re.compile(r"(?=[12])(?<!\d)((?:19|20)\d{2})\s*年(度)?")
 
 
 def years_in(text: str) -> Iterator[re.Match[str]]:
@@ -662,19 +665,14 @@ def _continuation(paragraphs: list[Paragraph], index: int, unit: str | None) -> 
     return items, used
 
 
-_LISTS: dict[int, tuple[list[Paragraph], list[ItemList]]] = {}
-
-
 def item_lists(form: Form, ctx: Context) -> list[ItemList]:
-    """Every itemised list of a narrative (read once for the sum and the rate checks)."""
-    paragraphs = narrative(form, ctx)
-    cached = _LISTS.get(id(paragraphs))
-    if cached is None or cached[0] is not paragraphs:
-        if len(_LISTS) > 32:
-            _LISTS.clear()
-        cached = (paragraphs, _read_lists(form, paragraphs))  # the paragraphs are kept: their id stays theirs
-        _LISTS[id(paragraphs)] = cached
-    return cached[1]
+    """Every itemised list of a narrative (read once per review for the sum and the rate checks)."""
+    return ctx.cached("item_lists", form, lambda: _read_lists(form, narrative(form, ctx)))
+
+
+def _figure_between(starts: list[int], low: int, high: int) -> bool:
+    position = bisect.bisect_left(starts, low)
+    return position < len(starts) and starts[position] < high
 
 
 def _read_lists(form: Form, paragraphs: list[Paragraph]) -> list[ItemList]:
@@ -682,9 +680,13 @@ def _read_lists(form: Form, paragraphs: list[Paragraph]) -> list[ItemList]:
     lists: list[ItemList] = []
     for index, paragraph in enumerate(paragraphs):
         text = paragraph.text
+        markers = list(_MARKER.finditer(text))
+        if not markers:
+            continue
         depths = depth_map(text)
+        starts = [fig.start for fig in figures(text)]
         consumed = -1
-        for marker in _MARKER.finditer(text):
+        for marker in markers:
             if marker.start() < consumed or depths[marker.start()] > 0:
                 continue
             sentence_start, sentence_end = sentence_bounds(text, marker.start())
@@ -692,7 +694,10 @@ def _read_lists(form: Form, paragraphs: list[Paragraph]) -> list[ItemList]:
             while body_start < sentence_end and text[body_start] in " ：:，,":
                 body_start += 1
             extra: list[Paragraph] = []
-            if body_start >= len(text) or not text[body_start:].strip(" 。"):
+            trailing = body_start >= len(text) or not text[body_start:].strip(" 。")
+            if not trailing and not _figure_between(starts, body_start, sentence_end):
+                continue
+            if trailing:
                 items, extra = _continuation(paragraphs, index, None)
                 complete = True
             else:

@@ -85,13 +85,13 @@ def check(
 def run_checks(context: Context, only: Iterable[str] | None = None) -> list[Finding]:
     """Every registered check on every form it applies to, in form order then check id."""
     wanted = set(only) if only is not None else None
+    chosen = [entry for entry in iter_checks() if wanted is None or entry.id in wanted]
+    by_kind = {kind: [entry for entry in chosen if kind in entry.kinds] for kind in ("project", "department", "report")}
+    severities = {entry.id: context.profile.severity(entry.id, entry.severity) for entry in chosen}
     findings: list[Finding] = []
     for index, form in enumerate(context.forms):
-        for check_id in sorted(REGISTRY):
-            entry = REGISTRY[check_id]
-            if form.kind not in entry.kinds or (wanted is not None and check_id not in wanted):
-                continue
-            severity = context.profile.severity(check_id, entry.severity)
+        for entry in by_kind[form.kind]:
+            check_id, severity = entry.id, severities[entry.id]
             for draft in entry.function(form, context):
                 findings.append(
                     Finding(

@@ -284,7 +284,7 @@ def _resolve(label: str, form: ProjectForm | DepartmentForm) -> Group | None:
 # ---- score statements in prose: 此项指标应得6分，实得6分 / 数量指标（总分 20 分，评价得分 19 分）
 
 _HEAD = re.compile(
-    r"(?:^|(?<=[。；;！？\s]))\s*(?:第[一二三四五六七八九十]+部分|[(]?[一二三四五六七八九十\d]+[)、.]|[(][一二三四五六七八九十\d]+[)])"
+    r"(?=[\s第(一二三四五六七八九十0-9])(?:^|(?<=[。；;！？\s]))\s*(?:第[一二三四五六七八九十]+部分|[(]?[一二三四五六七八九十\d]+[)、.]|[(][一二三四五六七八九十\d]+[)])"
     r"\s*([^。；;：:，,\d()]{2,24}?)\s*(?:[(]([^()]{1,16})[)])?\s*(?=[:：(]|$)"
 )
 _PLAIN_HEAD = re.compile(
@@ -294,7 +294,9 @@ _PAIR = re.compile(
     r"(应得|总分|满分|标准分值|分值|权重)\s*(?:为|是)?\s*:?\s*(\d+(?:\.\d+)?)\s*分\s*[,，、;；]?\s*"
     r"(?:其中)?\s*(?:评价|自评|实际)?(实得|得分|得)\s*(?:为|是)?\s*:?\s*(\d+(?:\.\d+)?)\s*分(?!以)"
 )
-_SCORE_ONLY = re.compile(r"(?<![应总满获取记])(实得|评价得分|得分|得)\s*(?:为|是)?\s*:?\s*(\d+(?:\.\d+)?)\s*分(?!以)")
+_SCORE_ONLY = re.compile(
+    r"(?=[实评得])(?<![应总满获取记])(实得|评价得分|得分|得)\s*(?:为|是)?\s*:?\s*(\d+(?:\.\d+)?)\s*分(?!以)"
+)
 _WEIGHT_ONLY = re.compile(r"(应得|分值)\s*(?:为|是)?\s*:?\s*(\d+(?:\.\d+)?)\s*分(?!以)")
 
 
@@ -306,22 +308,42 @@ class Statement:
     line: int
 
 
+@lru_cache(maxsize=1024)
+def _head_labels(text: str) -> tuple[tuple[int, str, str | None, bool], ...]:
+    """(offset, label, bracketed label, numbered) of every heading-like label, by offset: found once
+    per paragraph, however many forms the labels are resolved against."""
+    labels: dict[int, tuple[int, str, str | None, bool]] = {}
+    for match in _HEAD.finditer(text):
+        labels[match.start(1)] = (match.start(1), match.group(1).strip(), match.group(2), True)
+    for match in _PLAIN_HEAD.finditer(text):
+        labels.setdefault(match.start(1), (match.start(1), match.group(1), None, False))
+    return tuple(sorted(labels.values()))
+
+
 def _heads(text: str, form: ProjectForm | DepartmentForm) -> list[tuple[int, Group | None]]:
     """(offset, group) of every heading-like label of a paragraph. A numbered label (``2.预算配置：``)
     counts even when it names nothing in the table (its group is None: it ends the one before); an
     unnumbered one (``资产管理：``, ``产出方面，``) only when it names a group."""
-    heads: dict[int, Group | None] = {}
-    for match in _HEAD.finditer(text):
-        group = _resolve(match.group(1).strip(), form)
-        if group is None and match.group(2):
-            group = _resolve(match.group(2), form)
-        heads[match.start(1)] = group
-    for match in _PLAIN_HEAD.finditer(text):
-        if match.start(1) not in heads:
-            group = _resolve(match.group(1), form)
-            if group is not None:
-                heads[match.start(1)] = group
-    return sorted(heads.items(), key=lambda head: head[0])
+    heads: list[tuple[int, Group | None]] = []
+    for offset, label, bracketed, numbered in _head_labels(text):
+        group = _resolve(label, form)
+        if group is None and bracketed:
+            group = _resolve(bracketed, form)
+        if numbered or group is not None:
+            heads.append((offset, group))
+    return heads
+
+
+def _last_head(text: str, form: ProjectForm | DepartmentForm) -> list[tuple[int, Group | None]]:
+    """The last of :func:`_heads`, for a paragraph with no statement: only it carries on, so the
+    labels before it need not be resolved."""
+    for offset, label, bracketed, numbered in reversed(_head_labels(text)):
+        group = _resolve(label, form)
+        if group is None and bracketed:
+            group = _resolve(bracketed, form)
+        if numbered or group is not None:
+            return [(offset, group)]
+    return []
 
 
 def _events(text: str) -> list[tuple[int, Decimal | None, Decimal | None]]:
@@ -348,10 +370,11 @@ def score_statements(paragraphs: list[Paragraph], form: ProjectForm | Department
     carried: Group | None = None
     under_heading = False
     for paragraph in paragraphs:
-        heads = _heads(paragraph.text, form)
+        events = _events(paragraph.text)
+        heads = _heads(paragraph.text, form) if events else _last_head(paragraph.text, form)
         if paragraph.level is not None:
             carried = None
-        for position, weight, score in _events(paragraph.text):
+        for position, weight, score in events:
             before = [group for offset, group in heads if offset < position]
             group = before[-1] if before else carried
             lone = weight is None or score is None
