@@ -71,10 +71,19 @@ def test_types_and_layouts_are_restored() -> None:
         "format": "jixiao/1",
         "source": "青禾县.json",
         "forms": [
-            {"kind": "project", "line": 3, "project": "职工书屋", "funds": {"total": {"budget": 12.5},
-             "central": {"budget": 10}, "rate": 0.9631}, "indicators": [{"name": "书屋", "weight": 10}]},
-            {"kind": "department", "line": 40, "funds": {"carryover": 0.0, "initial": 713.28},
-             "subtotals": {"投入": {"weight": 16, "score": 15.5}}},
+            {
+                "kind": "project",
+                "line": 3,
+                "project": "职工书屋",
+                "funds": {"total": {"budget": 12.5}, "central": {"budget": 10}, "rate": 0.9631},
+                "indicators": [{"name": "书屋", "weight": 10}],
+            },
+            {
+                "kind": "department",
+                "line": 40,
+                "funds": {"carryover": 0.0, "initial": 713.28},
+                "subtotals": {"投入": {"weight": 16, "score": 15.5}},
+            },
             {"kind": "department", "line": 80, "funds": {"total": {"budget": 5}}, "goals": {"expected": "甲"}},
             {"kind": "report", "line": 99, "projects": [{"name": "乙", "group": "transfer", "rate": 1}]},
         ],
