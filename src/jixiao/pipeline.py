@@ -13,10 +13,11 @@ from pathlib import Path
 from jixiao.model import Document, Problem
 from jixiao.parse import parse_source
 from jixiao.read import ReadError, read_path
+from jixiao.read.convert import expect as expect_conversion
 from jixiao.read.source import Source
 
 SUPPORTED_SUFFIXES = frozenset(
-    {".txt", ".text", ".md", ".markdown", ".htm", ".html", ".docx", ".xlsx", ".xlsm", ".xls", ".doc"}
+    {".txt", ".text", ".md", ".markdown", ".htm", ".html", ".docx", ".xlsx", ".xlsm", ".xls", ".et", ".doc", ".wps"}
 )
 
 
@@ -69,7 +70,18 @@ def review_file(path: str | os.PathLike[str], profile: str | None = None) -> Doc
 
 
 def iter_inputs(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
-    """Files named, and the supported files under folders named (recursively, sorted)."""
+    """Files named, and the supported files under folders named (recursively, sorted).
+
+    All are listed before the first is yielded, and the legacy Word files among
+    them announced to :func:`expect_conversion`: the first one read converts
+    them all with one LibreOffice start.
+    """
+    files = list(_listed(paths))
+    expect_conversion(files)
+    yield from files
+
+
+def _listed(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():

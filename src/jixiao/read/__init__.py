@@ -41,29 +41,38 @@ def _office_kind(data: bytes, name: str) -> str | None:
             return "xlsx"
         return None
     if data.startswith(_OLE):
-        if b"W\x00o\x00r\x00k\x00b\x00o\x00o\x00k" in data or b"B\x00o\x00o\x00k" in data:
-            return "xls"
-        if b"W\x00o\x00r\x00d\x00D\x00o\x00c\x00u\x00m\x00e\x00n\x00t" in data:
-            return "doc"
+        from jixiao.read.convert import ole_kind
+
+        return ole_kind(data)
     return None
 
 
-def read_bytes(data: bytes, name: str) -> Source:
-    if not data.strip():
-        raise ReadError("文件为空")
-    office = _office_kind(data, name)
-    if office == "docx":
+def _read_office(data: bytes, name: str) -> Source:
+    """docx/xlsx/xls by the bytes; runs in the guarded child (see :mod:`jixiao.read.guard`)."""
+    if _office_kind(data, name) == "docx":
         from jixiao.read.docx import read_docx
 
         return read_docx(data, name)
-    if office in ("xlsx", "xls"):
-        from jixiao.read.xlsx import read_workbook
+    from jixiao.read.xlsx import read_workbook
 
-        return read_workbook(data, name)
-    if office == "doc":
-        raise ReadError(
-            "旧版 Word（.doc/.wps）文件需先转换：请安装 LibreOffice（libreoffice-writer-nogui）后另存为 .docx"
-        )
+    return read_workbook(data, name)
+
+
+def read_bytes(data: bytes, name: str, origin: str | os.PathLike[str] | None = None) -> Source:
+    """Read a file's bytes; ``origin`` (its path) lets a batch-converted .doc find its conversion."""
+    if not data.strip():
+        raise ReadError("文件为空")
+    office = _office_kind(data, name)
+    if office in ("docx", "xlsx", "xls"):
+        from jixiao.read.guard import guarded_read
+
+        return guarded_read(_read_office, data, name)
+    if office in ("doc", "wps"):
+        from jixiao.read.convert import read_legacy
+
+        return read_legacy(data, name, origin)
+    if office == "encrypted":
+        raise ReadError("文件已加密或设有密码，无法读取")
     reason = binary_reason(data)
     if reason is not None:
         raise ReadError(reason)
@@ -91,4 +100,4 @@ def read_path(path: str | os.PathLike[str], max_bytes: int = MAX_BYTES) -> Sourc
         data = file.read_bytes()
     except OSError as error:
         raise ReadError(f"无法读取文件：{error.strerror or error}") from error
-    return read_bytes(data, file.name)
+    return read_bytes(data, file.name, file)
