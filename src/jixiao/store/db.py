@@ -1,0 +1,112 @@
+"""The database: engine, sessions and migrations for SQLite and PostgreSQL.
+
+SQLite (the default, ``jixiao.db`` in the working directory) runs in WAL mode
+with one writer: write transactions take a process-wide lock and start with
+``BEGIN IMMEDIATE``, so two writers never race to upgrade a read lock and a
+writer in another process is waited for (busy timeout), not failed. Readers
+never block. PostgreSQL (``JIXIAO_DATABASE_URL``) needs neither.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, func, select
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
+
+from jixiao.store.models import AuditEntry
+
+DEFAULT_URL = "sqlite:///jixiao.db"
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def database_url(url: str | None = None) -> str:
+    """The URL given, else ``JIXIAO_DATABASE_URL``, else ``jixiao.db`` in the working directory."""
+    return url or os.environ.get("JIXIAO_DATABASE_URL") or DEFAULT_URL
+
+
+def _sqlite_setup(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # the driver's own transaction handling is off: BEGIN is issued below, IMMEDIATE for writers
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection: Any) -> None:
+        immediate = connection.get_execution_options().get("sqlite_immediate", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+class Store:
+    """One database: make sessions for reading and for writing."""
+
+    def __init__(self, url: str | None = None, *, pool_size: int = 10) -> None:
+        self.url = database_url(url)
+        self.is_sqlite = self.url.startswith("sqlite")
+        if self.is_sqlite:
+            self.engine = create_engine(self.url, poolclass=NullPool if ":memory:" in self.url else None)
+            _sqlite_setup(self.engine)
+        else:
+            self.engine = create_engine(self.url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._writer = threading.Lock()
+
+    def migrate(self) -> None:
+        """Bring the schema to the newest migration (Alembic ``upgrade head``)."""
+        from alembic import command
+        from alembic.config import Config
+
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        with self.engine.connect() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+            connection.commit()
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for reading; nothing it does is committed. Objects read stay usable after it closes."""
+        with self._sessions() as session:
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One write transaction: committed when the block ends, rolled back entirely if it raises."""
+        if self.is_sqlite:
+            with self._writer, self._sessions() as session:
+                session.connection(execution_options={"sqlite_immediate": True})
+                with _transaction(session):
+                    yield session
+        else:
+            with self._sessions() as session, _transaction(session):
+                yield session
+
+    def revision(self) -> int:
+        """A number that grows with every change (the newest audit entry): a cache key for derived views."""
+        with self.read() as session:
+            return session.scalar(select(func.max(AuditEntry.id))) or 0
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+@contextmanager
+def _transaction(session: Session) -> Iterator[None]:
+    try:
+        yield
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise

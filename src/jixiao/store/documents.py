@@ -1,0 +1,297 @@
+"""Between the domain model and the rows: a reviewed ``Document`` to rows, and back.
+
+The ``jixiao/1`` JSON of a document (``documents.data``) is the faithful copy
+of its forms and findings; the form, indicator and finding rows repeat what
+lists, facets and the dashboard query. Back to the model: through
+``jixiao.parse.jsonin.document_from_dict`` when that module exists, otherwise
+by extracting the stored original bytes again and laying the stored values
+over the result (the only values that change after import are the ones a
+user edits, and every one of them is in the JSON).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import orjson
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from jixiao.model import DepartmentForm, Document, Finding, Form, Indicator, ProjectForm, ReportForm, project_layout
+from jixiao.render.jsonout import document_to_dict
+from jixiao.rules.scoring import execution_rate, round2
+from jixiao.store.access import Conflict
+from jixiao.store.models import StoredDocument, StoredFinding, StoredForm, StoredIndicator
+
+RATE_PLACES = 6
+
+
+def form_name(form: Form) -> str:
+    """What a reader calls the form: its project, else its title, else its department."""
+    if isinstance(form, ProjectForm):
+        return form.project or form.title or form.department or ""
+    return form.title or form.department or ""
+
+
+def _sum(values: list[Decimal | None]) -> Decimal | None:
+    present = [value for value in values if value is not None]
+    return sum(present, Decimal(0)) if present else None
+
+
+def _rate(executed: Decimal | None, budget: Decimal | None) -> Decimal | None:
+    if executed is None or budget is None or budget == 0:
+        return None
+    return round2(executed / budget, RATE_PLACES)
+
+
+def form_columns(form: Form) -> dict[str, Any]:
+    """The figures of a form that lists and the dashboard query, as column values."""
+    out: dict[str, Any] = {
+        "kind": form.kind,
+        "layout": form.layout if isinstance(form, DepartmentForm) else None,
+        "name": form_name(form)[:500],
+        "title": (form.title or None) and (form.title or "")[:500],
+        "stated_department": (form.department or None) and (form.department or "")[:200],
+        "year": form.year,
+        "grade": form.grade,
+        "total_score": form.total_score,
+        "total_weight": None if isinstance(form, ReportForm) else form.total_weight,
+        "line": form.line,
+        "end_line": form.end_line,
+        "budget": None,
+        "executed": None,
+        "execution_rate": None,
+        "stated_rate": None,
+        "funds_weight": None,
+        "funds_score": None,
+    }
+    layout = project_layout(form)
+    if layout is not None:
+        funds = layout.funds
+        rate = execution_rate(funds)
+        out.update(
+            budget=funds.total.budget,
+            executed=funds.total.executed,
+            execution_rate=None if rate is None else round2(rate, RATE_PLACES),
+            stated_rate=funds.rate,
+            funds_weight=funds.weight,
+            funds_score=funds.score,
+        )
+    elif isinstance(form, DepartmentForm):
+        overall = form.overall_funds
+        budget = _sum([overall.carryover, overall.initial, overall.adjustment, overall.other_adjustment])
+        out.update(budget=budget, executed=overall.executed, execution_rate=_rate(overall.executed, budget))
+    elif isinstance(form, ReportForm):
+        budget = form.budget.adjusted if form.budget.adjusted is not None else form.budget.budget
+        out.update(
+            budget=budget,
+            executed=form.budget.executed,
+            execution_rate=_rate(form.budget.executed, budget),
+            stated_rate=form.budget.rate,
+        )
+    if not isinstance(form, ReportForm):
+        scores = [row.score for row in form.indicators if row.score is not None]
+        funds_score = out["funds_score"]
+        if scores or funds_score is not None:
+            out["recomputed_total"] = sum(scores, Decimal(0)) + (funds_score or Decimal(0))
+        else:
+            out["recomputed_total"] = None
+    else:
+        out["recomputed_total"] = None
+    return out
+
+
+def indicator_columns(row: Indicator, position: int) -> dict[str, Any]:
+    return {
+        "position": position,
+        "level1": row.level1,
+        "level2": row.level2,
+        "name": row.name,
+        "target": row.target,
+        "actual": row.actual,
+        "weight": row.weight,
+        "score": row.score,
+        "note": row.note,
+        "reference_weight": row.reference_weight,
+        "basis": row.basis,
+        "line": row.line,
+    }
+
+
+def finding_keys(findings: list[Finding]) -> list[str]:
+    """A name for each finding that stays the same when the checks run again: form, check, field, occurrence."""
+    seen: Counter[tuple[Any, ...]] = Counter()
+    keys = []
+    for finding in findings:
+        base = (finding.form, finding.check, finding.field)
+        seen[base] += 1
+        form = "" if finding.form is None else finding.form
+        keys.append(f"{form}|{finding.check}|{finding.field or ''}|{seen[base]}"[:300])
+    return keys
+
+
+def as_json(document: Document) -> dict[str, Any]:
+    """The ``jixiao/1`` dict, through JSON so only plain JSON values remain."""
+    plain: dict[str, Any] = orjson.loads(orjson.dumps(document_to_dict(document), default=str))
+    return plain
+
+
+def _json_value(value: object) -> Any:
+    return orjson.loads(orjson.dumps(value, default=str))
+
+
+def counts(findings: list[Finding], form: int | None = None) -> tuple[int, int]:
+    """Errors and warnings, of one form or (``form`` None) of the whole document."""
+    chosen = [f for f in findings if form is None or f.form == form]
+    return sum(f.severity == "error" for f in chosen), sum(f.severity == "warning" for f in chosen)
+
+
+def write_forms(session: Session, stored: StoredDocument, document: Document) -> list[StoredForm]:
+    """Insert the form and indicator rows of a freshly imported document."""
+    findings = document.findings or []
+    rows = []
+    for position, form in enumerate(document.forms):
+        errors, warnings = counts(findings, position)
+        row = StoredForm(
+            document_id=stored.id,
+            position=position,
+            department_id=stored.department_id,
+            error_count=errors,
+            warning_count=warnings,
+            **form_columns(form),
+        )
+        if not isinstance(form, ReportForm):
+            row.indicators = [StoredIndicator(**indicator_columns(ind, i)) for i, ind in enumerate(form.indicators)]
+        session.add(row)
+        rows.append(row)
+    session.flush()
+    return rows
+
+
+@dataclass(slots=True)
+class Decided:
+    status: str
+    reason: str | None
+    decided_by: int | None
+    decided_at: Any
+
+
+def write_findings(
+    session: Session,
+    stored: StoredDocument,
+    forms: list[StoredForm],
+    findings: list[Finding],
+    previous: dict[str, Decided] | None = None,
+) -> None:
+    """Replace the document's finding rows; a finding whose key was decided before keeps its decision."""
+    session.execute(delete(StoredFinding).where(StoredFinding.document_id == stored.id))
+    previous = previous or {}
+    by_position = {form.position: form.id for form in forms}
+    for position, (finding, key) in enumerate(zip(findings, finding_keys(findings), strict=True)):
+        decided = previous.get(key)
+        session.add(
+            StoredFinding(
+                document_id=stored.id,
+                form_id=None if finding.form is None else by_position.get(finding.form),
+                department_id=stored.department_id,
+                position=position,
+                key=key,
+                check_id=finding.check,
+                severity=finding.severity,
+                field=(finding.field or None) and (finding.field or "")[:200],
+                line=finding.line,
+                message=finding.message,
+                expected=_json_value(finding.expected),
+                found=_json_value(finding.found),
+                status=decided.status if decided else "open",
+                reason=decided.reason if decided else None,
+                decided_by=decided.decided_by if decided else None,
+                decided_at=decided.decided_at if decided else None,
+            )
+        )
+
+
+def decisions(session: Session, document_id: int) -> dict[str, Decided]:
+    rows = session.scalars(select(StoredFinding).where(StoredFinding.document_id == document_id)).all()
+    return {
+        row.key: Decided(row.status, row.reason, row.decided_by, row.decided_at) for row in rows if row.status != "open"
+    }
+
+
+# ---- back to the model ---------------------------------------------------------------------------
+
+
+def _decimal(value: Any) -> Decimal | None:
+    if value is None:
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
+def _overlay_indicator(row: Indicator, data: dict[str, Any]) -> None:
+    for name in ("target", "actual", "note", "basis"):
+        if name in data:
+            setattr(row, name, data[name])
+    for name in ("weight", "score", "reference_weight"):
+        if name in data:
+            setattr(row, name, _decimal(data[name]))
+
+
+def _overlay(form: Form, data: dict[str, Any]) -> None:
+    """Lay the stored (possibly edited) values over a form extracted again from the original bytes."""
+    if data.get("kind") != form.kind or form.line != data.get("line"):
+        raise Conflict("存储的表单与重新解析的结果不一致（解析程序已更新），请重新导入该文件后再修改")
+    if isinstance(form, ReportForm):
+        return
+    form.total_score = _decimal(data.get("total_score"))
+    form.total_weight = _decimal(data.get("total_weight"))
+    form.grade = data.get("grade")
+    indicators = data.get("indicators") or []
+    if len(indicators) != len(form.indicators):
+        raise Conflict("存储的指标行与重新解析的结果不一致（解析程序已更新），请重新导入该文件后再修改")
+    for row, row_data in zip(form.indicators, indicators, strict=True):
+        _overlay_indicator(row, row_data)
+    layout = project_layout(form)
+    funds = data.get("funds") or {}
+    if layout is not None:
+        layout.funds.weight = _decimal(funds.get("weight"))
+        layout.funds.score = _decimal(funds.get("score"))
+        layout.funds.rate = _decimal(funds.get("rate"))
+
+
+def _inverse() -> Callable[[dict[str, Any]], Document] | None:
+    """``jixiao.parse.jsonin.document_from_dict`` once it exists."""
+    try:
+        module = importlib.import_module("jixiao.parse.jsonin")
+    except ImportError:
+        return None
+    function: Callable[[dict[str, Any]], Document] | None = getattr(module, "document_from_dict", None)
+    return function
+
+
+def rebuild(stored: StoredDocument) -> Document:
+    """The stored document as the domain model, with the values as last saved (findings not included)."""
+    inverse = _inverse()
+    if inverse is not None:
+        document: Document = inverse(stored.data)
+        document.findings = None
+        document.profile = stored.profile
+        return document
+    from jixiao.pipeline import extract_source
+    from jixiao.read import read_bytes
+
+    document = extract_source(read_bytes(stored.content, stored.filename))
+    forms = stored.data.get("forms") or []
+    if len(forms) != len(document.forms):
+        raise Conflict("存储的表单数与重新解析的结果不一致（解析程序已更新），请重新导入该文件后再修改")
+    for form, data in zip(document.forms, forms, strict=True):
+        _overlay(form, data)
+    document.profile = stored.profile
+    return document
