@@ -187,6 +187,48 @@ def explain(
         out.print(table)
 
 
+@app.command()
+def render(
+    paths: Annotated[list[Path], typer.Argument(help="jixiao/1 JSON 文件或文件夹 / JSON files or folders")],
+    to: Annotated[str, typer.Option("--to", help="输出格式 / format: xlsx|docx|pdf|html")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="输出目录 / output folder")],
+    template: Annotated[
+        str | None, typer.Option("--template", help="版式 / layout: national|anhui|shanxi（默认按地区）")
+    ] = None,
+    review: Annotated[bool, typer.Option("--review", help="写入复算与审核意见 / write the review in")] = False,
+) -> None:
+    """把 jixiao/1 JSON 输出为标准表格 / render jixiao/1 JSON as the standard forms."""
+    from jixiao.parse.jsonin import load_document
+    from jixiao.read.source import ReadError
+    from jixiao.render.forms import FORMATS, TEMPLATES, render_document
+
+    if to not in FORMATS:
+        console.print(f"[red]--to 只能是 {'、'.join(FORMATS)}[/red]")
+        raise typer.Exit(2)
+    if template is not None and template not in TEMPLATES:
+        console.print(f"[red]未知的版式：{escape(template)}（可选：{'、'.join(TEMPLATES)}）[/red]")
+        raise typer.Exit(2)
+    files = [child for path in paths for child in (sorted(path.glob("*.json")) if path.is_dir() else [path])]
+    if not files:
+        console.print("[red]没有找到可读取的文件[/red] / no input files")
+        raise typer.Exit(2)
+    out.mkdir(parents=True, exist_ok=True)
+    failed: list[str] = []
+    for file in files:
+        try:
+            data = render_document(load_document(file), to, template=template, review=review)
+        except ReadError as error:
+            console.print(f"[red]{escape(str(file))}：{escape(str(error))}[/red]")
+            failed.append(file.name)
+            continue
+        target = out / f"{file.stem}.{to}"
+        target.write_bytes(data)
+        console.print(f"{file} → {target}", markup=False, highlight=False)
+    if failed:
+        console.print(f"[red]{len(failed)} 个文件无法输出：{escape('、'.join(failed))}[/red]")
+        raise typer.Exit(1)
+
+
 def _differs(result: object, stated: object) -> bool:
     if result is None or stated is None:
         return False
