@@ -2,20 +2,15 @@
 
 The ``jixiao/1`` JSON of a document (``documents.data``) is the faithful copy
 of its forms and findings; the form, indicator and finding rows repeat what
-lists, facets and the dashboard query. Back to the model: through
-``jixiao.parse.jsonin.document_from_dict`` when that module exists, otherwise
-by extracting the stored original bytes again and laying the stored values
-over the result (the only values that change after import are the ones a
-user edits, and every one of them is in the JSON).
+lists, facets and the dashboard query. Back to the model goes through
+``jixiao.parse.jsonin.document_from_dict``, the inverse of ``jsonout``.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 import orjson
@@ -23,9 +18,9 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from jixiao.model import DepartmentForm, Document, Finding, Form, Indicator, ProjectForm, ReportForm, project_layout
+from jixiao.parse.jsonin import document_from_dict
 from jixiao.render.jsonout import document_to_dict
 from jixiao.rules.scoring import execution_rate, round2
-from jixiao.store.access import Conflict
 from jixiao.store.models import StoredDocument, StoredFinding, StoredForm, StoredIndicator
 
 RATE_PLACES = 6
@@ -226,72 +221,9 @@ def decisions(session: Session, document_id: int) -> dict[str, Decided]:
 # ---- back to the model ---------------------------------------------------------------------------
 
 
-def _decimal(value: Any) -> Decimal | None:
-    if value is None:
-        return None
-    try:
-        return Decimal(str(value))
-    except InvalidOperation:
-        return None
-
-
-def _overlay_indicator(row: Indicator, data: dict[str, Any]) -> None:
-    for name in ("target", "actual", "note", "basis"):
-        if name in data:
-            setattr(row, name, data[name])
-    for name in ("weight", "score", "reference_weight"):
-        if name in data:
-            setattr(row, name, _decimal(data[name]))
-
-
-def _overlay(form: Form, data: dict[str, Any]) -> None:
-    """Lay the stored (possibly edited) values over a form extracted again from the original bytes."""
-    if data.get("kind") != form.kind or form.line != data.get("line"):
-        raise Conflict("存储的表单与重新解析的结果不一致（解析程序已更新），请重新导入该文件后再修改")
-    if isinstance(form, ReportForm):
-        return
-    form.total_score = _decimal(data.get("total_score"))
-    form.total_weight = _decimal(data.get("total_weight"))
-    form.grade = data.get("grade")
-    indicators = data.get("indicators") or []
-    if len(indicators) != len(form.indicators):
-        raise Conflict("存储的指标行与重新解析的结果不一致（解析程序已更新），请重新导入该文件后再修改")
-    for row, row_data in zip(form.indicators, indicators, strict=True):
-        _overlay_indicator(row, row_data)
-    layout = project_layout(form)
-    funds = data.get("funds") or {}
-    if layout is not None:
-        layout.funds.weight = _decimal(funds.get("weight"))
-        layout.funds.score = _decimal(funds.get("score"))
-        layout.funds.rate = _decimal(funds.get("rate"))
-
-
-def _inverse() -> Callable[[dict[str, Any]], Document] | None:
-    """``jixiao.parse.jsonin.document_from_dict`` once it exists."""
-    try:
-        module = importlib.import_module("jixiao.parse.jsonin")
-    except ImportError:
-        return None
-    function: Callable[[dict[str, Any]], Document] | None = getattr(module, "document_from_dict", None)
-    return function
-
-
 def rebuild(stored: StoredDocument) -> Document:
-    """The stored document as the domain model, with the values as last saved (findings not included)."""
-    inverse = _inverse()
-    if inverse is not None:
-        document: Document = inverse(stored.data)
-        document.findings = None
-        document.profile = stored.profile
-        return document
-    from jixiao.pipeline import extract_source
-    from jixiao.read import read_bytes
-
-    document = extract_source(read_bytes(stored.content, stored.filename))
-    forms = stored.data.get("forms") or []
-    if len(forms) != len(document.forms):
-        raise Conflict("存储的表单数与重新解析的结果不一致（解析程序已更新），请重新导入该文件后再修改")
-    for form, data in zip(document.forms, forms, strict=True):
-        _overlay(form, data)
+    """The stored document as the domain model, with the values as last saved (findings left out)."""
+    document = document_from_dict(stored.data)
+    document.findings = None
     document.profile = stored.profile
     return document
