@@ -73,6 +73,21 @@ def _shade(cell: Any, fill: str) -> None:
     properties.append(shading)
 
 
+def _cell_margins(properties: Any) -> None:
+    """Some air inside the cells (w:tblCellMar, placed before w:tblLook as the schema orders them)."""
+    margins = OxmlElement("w:tblCellMar")
+    for side, twips in (("top", 30), ("left", 70), ("bottom", 30), ("right", 70)):
+        element = OxmlElement(f"w:{side}")
+        element.set(qn("w:w"), str(twips))
+        element.set(qn("w:type"), "dxa")
+        margins.append(element)
+    look = properties.find(qn("w:tblLook"))
+    if look is not None:
+        look.addprevious(margins)
+    else:
+        properties.append(margins)
+
+
 def _paragraph(document: Any, paragraph: Paragraph) -> None:
     font, size, bold, align = _PARAGRAPH[paragraph.role]
     out = document.add_paragraph()
@@ -94,9 +109,9 @@ def _fill_cell(target: Any, cell: TableCell) -> None:
         paragraph.paragraph_format.space_after = Pt(0)
         if part:
             _font(paragraph.add_run(part), TABLE_FONT, 10.5, bold)
-    target.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-    if cell.mark:
+    if cell.mark:  # before vAlign: w:shd precedes w:vAlign in w:tcPr, and Word rejects them out of order
         _shade(target, FILLS[cell.mark])
+    target.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
 
 
 def _table(document: Any, table: Table, text_width: int) -> None:
@@ -107,6 +122,7 @@ def _table(document: Any, table: Table, text_width: int) -> None:
     out.style = "Table Grid"
     out.alignment = WD_TABLE_ALIGNMENT.CENTER
     out.autofit = False
+    _cell_margins(out._tbl.tblPr)
     total = sum(table.widths) or 1.0
     widths = [Emu(int(text_width * width / total)) for width in table.widths]
     rows = [row._tr for row in out.rows]
