@@ -312,6 +312,17 @@ def figures(text: str) -> tuple[Figure, ...]:
 
 
 @lru_cache(maxsize=4096)
+def _figure_starts(text: str) -> list[int]:
+    return [fig.start for fig in figures(text)]
+
+
+def figures_between(text: str, start: int, end: int) -> tuple[Figure, ...]:
+    """The figures of ``text`` that begin in [start, end), found by bisection."""
+    starts = _figure_starts(text)
+    return figures(text)[bisect.bisect_left(starts, start) : bisect.bisect_left(starts, end)]
+
+
+@lru_cache(maxsize=4096)
 def percents(text: str) -> tuple[Percent, ...]:
     found: list[Percent] = []
     for match in _PERCENT.finditer(text):

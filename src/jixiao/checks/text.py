@@ -346,8 +346,12 @@ def _last_head(text: str, form: ProjectForm | DepartmentForm) -> list[tuple[int,
     return []
 
 
-def _events(text: str) -> list[tuple[int, Decimal | None, Decimal | None]]:
-    """(offset, weight, score) of every score statement of a paragraph, in order."""
+@lru_cache(maxsize=1024)
+def _events(text: str) -> tuple[tuple[int, Decimal | None, Decimal | None], ...]:
+    """(offset, weight, score) of every score statement of a paragraph, in order; read once per
+    paragraph, however many forms it is compared with."""
+    if "分" not in text:
+        return ()
     events: list[tuple[int, Decimal | None, Decimal | None]] = [
         (match.start(), Decimal(match.group(2)), Decimal(match.group(4))) for match in _PAIR.finditer(text)
     ]
@@ -357,7 +361,7 @@ def _events(text: str) -> list[tuple[int, Decimal | None, Decimal | None]]:
             if not any(low <= match.start() < high for low, high in covered):
                 value = Decimal(match.group(2))
                 events.append((match.start(), None if is_score else value, value if is_score else None))
-    return sorted(events, key=lambda event: event[0])
+    return tuple(sorted(events, key=lambda event: event[0]))
 
 
 def score_statements(paragraphs: list[Paragraph], form: ProjectForm | DepartmentForm) -> list[Statement]:
@@ -991,6 +995,8 @@ def _list_shares(form: Form, ctx: Context) -> Iterator[Draft]:
 def _explicit_shares(paragraph: Paragraph) -> Iterator[Draft]:
     """``项目支出 153.66 万元，占总支出 378.48 万元的 40.6%``: both amounts in the clause."""
     text = paragraph.text
+    if "占" not in text:
+        return
     figs = prose.figures(text)
     for percent in prose.percents(text):
         start = prose.clause_start(text, percent.start, "；;。！？!?")
@@ -1029,6 +1035,9 @@ def rate_mismatch(form: Form, ctx: Context) -> Iterator[Draft]:
                 rate_lines.setdefault(loc.line, index)
     seen: set[tuple[int | None, object]] = set()  # a share both listed and spelt out is one finding
     for paragraph in prose.narrative(form, ctx):
+        text = paragraph.text
+        if "%" not in text and "执行率" not in text and "完成率" not in text:
+            continue
         for draft in (*_execution_rates(paragraph, department, rate_lines), *_explicit_shares(paragraph)):
             seen.add((draft.line, draft.found))
             yield draft
@@ -1066,7 +1075,9 @@ def change_mismatch(form: Form, ctx: Context) -> Iterator[Draft]:
 
 
 def _change_in(paragraph: Paragraph, text: str, start: int, end: int) -> Iterator[Draft]:
-    figs = [fig for fig in prose.figures(text) if start <= fig.start < end]
+    figs = prose.figures_between(text, start, end)
+    if len(figs) < 2:
+        return  # the two years' figures are needed whatever else the sentence says
     change: Figure | None = None
     direction: int | None = None
     years: list[tuple[Figure, str]] = []
