@@ -375,14 +375,24 @@ _RESIDUE = re.compile(
 )
 
 
+_RESIDUE_CUES = ("/", "／", "X", "x", "Ｘ", "ｘ", "×", "具体", "填写", "请输入")
+_BRACKETED_ALTERNATIVE = re.compile(r"(?:增加|增长)\s*[（(]\s*(?:减少|下降)")
+
+
+def _may_hold_residue(text: str) -> bool:
+    """Whether :data:`_RESIDUE` can match at all: every branch needs one of the cues, except the
+    bracketed alternative, which starts with a literal and so is searched fast on its own."""
+    return any(cue in text for cue in _RESIDUE_CUES) or _BRACKETED_ALTERNATIVE.search(text) is not None
+
+
 @check("report.template_residue", "warning", kinds=("report",))
 def template_residue(form: Form, ctx: Context) -> Iterator[Draft]:
     """Template text left unfilled: alternatives never chosen (增加/减少), placeholders (XX, （具体工作）)."""
     if not isinstance(form, ReportForm):
         return
     text = report_text(form, ctx)
-    if _RESIDUE.search(text.joined) is None:
-        return  # one scan of the whole report settles the usual case
+    if not _may_hold_residue(text.joined) or _RESIDUE.search(text.joined) is None:
+        return  # substring tests, then one scan of the whole report, settle the usual case
     for line, content in text.lines:
         found = [match.group() for match in _RESIDUE.finditer(content)]
         if not found:
