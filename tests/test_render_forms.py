@@ -504,6 +504,18 @@ def test_pdf_contains_the_chinese_text() -> None:
         assert words in compact, words
 
 
+def test_pdf_reads_back_when_the_pipeline_reads_pdf(tmp_path: Path) -> None:
+    document = _document(PROJECT, FRAMEWORK, REPORT)
+    path = tmp_path / "rendered.pdf"
+    path.write_bytes(render_document(document, "pdf"))
+    extracted = extract_file(path)
+    if any(problem.fatal and "PDF" in problem.message for problem in extracted.problems):
+        pytest.skip("the pipeline does not read PDF files yet")
+    assert [_strip(f) for f in document_to_dict(extracted)["forms"]] == [
+        _strip(f) for f in document_to_dict(document)["forms"]
+    ]
+
+
 def test_html_is_self_contained_and_prints_a4_landscape() -> None:
     html = render_document(_document(PROJECT), "html").decode("utf-8")
     assert "size: A4 landscape" in html and "Noto Serif CJK SC" in html

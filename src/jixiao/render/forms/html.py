@@ -24,7 +24,7 @@ p { margin: 0 0 4pt 0; line-height: 1.6; }
 p.title { font-family: "Noto Sans CJK SC", "Noto Serif CJK SC", sans-serif; font-size: 18pt; font-weight: bold;
   text-align: center; margin: 6pt 0 6pt 0; }
 p.subtitle { text-align: center; font-size: 12pt; }
-p.heading { font-family: "Noto Sans CJK SC", "Noto Serif CJK SC", sans-serif; font-size: 12pt; margin-top: 8pt; }
+p.heading { font-family: "Noto Sans CJK SC", "Noto Serif CJK SC", sans-serif; font-size: 12pt; margin: 16pt 0 6pt 0; }
 p.body { text-indent: 2em; font-size: 12pt; }
 p.label { font-size: 12pt; }
 p.note { font-size: 10pt; }
