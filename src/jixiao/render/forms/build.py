@@ -152,30 +152,26 @@ class Reviewer:
         return f"复算应为 {result}（表中为 {stated}）"
 
     def _table(self, form: int, table: Table) -> set[int]:
+        """Mark the table's cells and add the 复核意见 column; the numbers of the findings placed on a row."""
         notes: dict[int, list[str]] = {}
+        marks: dict[int, Severity | None] = {}
         used: set[int] = set()
         for cell in table.cells:
             text = self._cell(form, cell)
             if text:
                 notes.setdefault(cell.row, []).append(text)
+                marks[cell.row] = _worse(marks.get(cell.row), "error")
         for row, keys in table.row_keys.items():
             for key in keys:
                 for number in self.placed.row_numbers(form, key):
                     if number not in used:
                         used.add(number)
                         notes.setdefault(row, []).append(self.finding_text(number))
+                        marks[row] = _worse(marks.get(row), self.placed.findings[number].severity)
         col = table.columns
         table.widths.append(REVIEW_WIDTH)
         for row in range(table.rows):
-            texts = notes.get(row, [])
-            if row == 0:
-                texts = ["复核意见", *texts]
-            cell = table.put(row, col, "\n".join(texts), role="head" if row == 0 and len(texts) == 1 else "text")
-            cell.align = "left"
-            if row in notes:
-                severities = [self.placed.findings[n].severity for n in used if self.finding_text(n) in texts]
-                mark: Severity | None = None
-                for severity in severities:
-                    mark = _worse(mark, severity)
-                cell.mark = mark or ("error" if texts else None)
+            texts = (["复核意见"] if row == 0 else []) + notes.get(row, [])
+            cell = table.put(row, col, "\n".join(texts), role="head" if texts == ["复核意见"] else "text", align="left")
+            cell.mark = marks.get(row)
         return used

@@ -191,14 +191,14 @@ class ReportDraft:
             self.body(f"本年度{figures}。")
         else:
             self.body("部门严格按照预算批复安排支出，预算执行进度总体平稳。")
-        unit_rows: list[ReportProject] = []
+        unit_rows: list[tuple[int, ReportProject]] = []
         for group, projects in self._runs():
             if group == "unit":
                 unit_rows.extend(projects)
                 continue
             self.heading(_GROUP_HEADINGS[group])
             self.body("各项资金的预算安排和执行情况分述如下。")
-            for index, project in enumerate(projects):
+            for index, (_, project) in enumerate(projects):
                 self.body(self._item(index, project))
         if unit_rows:
             self.heading("所属单位预算执行情况")
@@ -212,13 +212,14 @@ class ReportDraft:
             self.blocks.append(_score_table(form.score_breakdown, self.widths))
         self._problems_and_measures()
 
-    def _runs(self) -> list[tuple[ProjectGroup, list[ReportProject]]]:
-        runs: list[tuple[ProjectGroup, list[ReportProject]]] = []
-        for project in self.form.projects:
+    def _runs(self) -> list[tuple[ProjectGroup, list[tuple[int, ReportProject]]]]:
+        """Consecutive projects of one group, each with its index in the form."""
+        runs: list[tuple[ProjectGroup, list[tuple[int, ReportProject]]]] = []
+        for index, project in enumerate(self.form.projects):
             if runs and runs[-1][0] == project.group:
-                runs[-1][1].append(project)
+                runs[-1][1].append((index, project))
             else:
-                runs.append((project.group, [project]))
+                runs.append((project.group, [(index, project)]))
         return runs
 
     @staticmethod
@@ -242,15 +243,14 @@ class ReportDraft:
             text += "，".join(extras) + "。"
         return text
 
-    def _unit_table(self, rows: Sequence[ReportProject]) -> Table:
+    def _unit_table(self, rows: Sequence[tuple[int, ReportProject]]) -> Table:
         labels = ("单位名称", "年初预算数（万元）", "全年预算数（万元）", "全年执行数（万元）", "执行率")
         widths = self.widths[:5] if len(self.widths) >= 5 else [16.0] * 5
         table = Table(widths=list(widths))
         head = table.add_row()
         for col, label in enumerate(labels):
             table.put(head, col, label, role="head")
-        for project in rows:
-            index = self.form.projects.index(project)
+        for index, project in rows:
             row = table.add_row(f"projects[{index}]")
             table.put(row, 0, project.name, role="text", align="left")
             for col, value in enumerate((project.initial, project.budget, project.executed), start=1):
