@@ -26,6 +26,7 @@ here: they are size-capped and parsed by our own linear code.
 
 from __future__ import annotations
 
+import faulthandler
 import io
 import os
 import pickle
@@ -92,6 +93,7 @@ def _child(read: Callable[[bytes, str], Source], data: bytes, name: str, out: in
     status = 0
     try:
         signal.signal(signal.SIGINT, signal.SIG_DFL)
+        faulthandler.disable()  # a crash here is expected and reported by the parent, not dumped
         resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
         if limit:
             resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
