@@ -242,3 +242,54 @@ def _compact(values: object) -> str:
     if isinstance(values, dict):
         return "，".join(f"{key}={value}" for key, value in values.items())
     return str(values)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="监听地址 / address")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="端口 / port")] = 8000,
+    database: Annotated[
+        str | None, typer.Option("--database", envvar="JIXIAO_DATABASE_URL", help="数据库地址，默认 ./jixiao.db")
+    ] = None,
+) -> None:
+    """启动网页服务（单进程：SQLite 只有一个写入者）/ run the web app."""
+    import uvicorn
+
+    from jixiao.web.app import create_app
+
+    console.print(f"网页服务 / serving: http://{host}:{port}/")
+    uvicorn.run(create_app(database), host=host, port=port, workers=1, log_level="warning")
+
+
+user_app = typer.Typer(help="用户管理 / users of the web app", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+
+
+@user_app.command("add")
+def user_add(
+    name: Annotated[str, typer.Argument(help="用户名 / user name")],
+    role: Annotated[str, typer.Option("--role", help="admin | reviewer | filer | viewer")],
+    department: Annotated[
+        list[str] | None, typer.Option("--department", help="所属部门（填报人一个；审核人、只读用户可多次给出）")
+    ] = None,
+    password: Annotated[
+        str, typer.Option(prompt="密码", hide_input=True, confirmation_prompt=True, envvar="JIXIAO_PASSWORD")
+    ] = "",
+    database: Annotated[
+        str | None, typer.Option("--database", envvar="JIXIAO_DATABASE_URL", help="数据库地址，默认 ./jixiao.db")
+    ] = None,
+) -> None:
+    """新增网页用户 / add a user."""
+    from jixiao.store.access import StoreError
+    from jixiao.store.db import Store
+    from jixiao.store.users import add_user
+
+    store = Store(database)
+    store.migrate()
+    try:
+        with store.write() as session:
+            add_user(session, name, password, role, department or [])
+    except StoreError as error:
+        console.print(f"[red]{escape(str(error))}[/red]")
+        raise typer.Exit(2) from error
+    console.print(f"已新增用户 / added: {escape(name)}（{role}）")

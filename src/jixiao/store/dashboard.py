@@ -93,7 +93,11 @@ def rate_distribution(rows: list[tuple[Any, ...]]) -> Chart:
         table,
         {
             "tooltip": {},
-            "xAxis": {"type": "category", "data": [r["bin"] for r in table], "name": "执行率"},
+            "xAxis": {
+                "type": "category",
+                "data": [r["bin"] for r in table],
+                "axisLabel": {"interval": 0, "fontSize": 11},
+            },
             "yAxis": {"type": "value", "name": "表单数", "minInterval": 1},
             "series": [{"type": "bar", "data": [r["forms"] for r in table], "name": "表单数"}],
         },
@@ -133,7 +137,7 @@ def score_vs_rate(rows: list[tuple[Any, ...]]) -> Chart:
         table,
         {
             "tooltip": {"trigger": "item"},
-            "xAxis": {"type": "value", "name": "执行率（%）", "scale": True},
+            "xAxis": {"type": "value", "name": "执行率（%）", "nameLocation": "middle", "nameGap": 28, "scale": True},
             "yAxis": {"type": "value", "name": "自评总分", "scale": True},
             "series": [
                 {
@@ -311,6 +315,10 @@ def charts(session: Session, actor: Principal, filters: Filters, series: str | N
         findings_by_department(session, actor, filters),
         year_over_year(rows, names, series),
     ]
+    for chart in result:
+        if chart.option:
+            # drawn at once: no animation to wait for, in a browser or a screenshot
+            chart.option["animation"] = False
     with _LOCK:
         if len(_CACHE) > 512:
             _CACHE.clear()
