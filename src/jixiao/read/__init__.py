@@ -28,6 +28,7 @@ def _is_html(text: str) -> bool:
 
 
 _ZIP = b"PK\x03\x04"
+_IMAGES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")  # PNG, JPEG, TIFF: read by OCR
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
@@ -73,6 +74,16 @@ def read_bytes(data: bytes, name: str, origin: str | os.PathLike[str] | None = N
         return read_legacy(data, name, origin)
     if office == "encrypted":
         raise ReadError("文件已加密或设有密码，无法读取")
+    if data[:1024].lstrip().startswith(b"%PDF-"):
+        from jixiao.read.guard import guarded_read
+        from jixiao.read.pdf import read_pdf
+
+        return guarded_read(read_pdf, data, name)
+    if data.startswith(_IMAGES):
+        from jixiao.read.guard import guarded_read
+        from jixiao.read.ocr import read_image
+
+        return guarded_read(read_image, data, name)
     reason = binary_reason(data)
     if reason is not None:
         raise ReadError(reason)

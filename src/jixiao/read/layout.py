@@ -1,0 +1,749 @@
+"""Page geometry into a :class:`Source`, shared by the PDF text-layer reader and the OCR reader.
+
+Both readers describe a page the same way, in points with the origin at the top
+left: text boxes (a run of text on one line, from the text layer or from OCR)
+and ruling segments (table borders, drawn as paths or found in the image).
+This module turns pages of those into what every reader produces, with the
+conventions of ``read/docx.py``:
+
+* ruled tables: ruling segments that touch form a grid. The grid's x and y
+  lines cut it into slots; two neighbouring slots belong to one cell when no
+  rule separates them, so spans come out exactly (pdfplumber's ``table.cells``
+  snapped to the grid give the same answer, more slowly). A slot a merged
+  cell covers besides its first is a ``Cell`` with the same text and
+  ``inherited=True``; in ``lines`` it is empty and the tabs keep the columns;
+* unruled tables: two or more nearby text lines made of pieces far apart,
+  whose pieces fall on common columns, become table rows;
+* paragraphs: wrapped lines are joined back (a line that runs to the right
+  margin continues on the next unindented line, across a page break too);
+  every paragraph is one line and a one-cell row;
+* across pages: running headers and footers (the same text at the same place
+  on most pages) and page numbers (``第 3 页``, ``- 3 -``, ``3/10``) are dropped;
+  a table that goes on at the top of the next page with the same columns is
+  one table: its repeated header rows are dropped, a cell whose rule is
+  open at the break continues into the empty cell below it, and a row cut
+  by the break is joined back.
+
+Every row keeps its 1-based ``page``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import re
+import statistics
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from jixiao.read.source import Cell, Row, Source
+
+__all__ = [
+    "Box",
+    "Grid",
+    "Page",
+    "Para",
+    "Rule",
+    "Table",
+    "assemble",
+    "build_page",
+    "find_grids",
+    "join_wrapped",
+]
+
+SNAP = 2.0  # points: rules closer than this are one line; about the width of a double border
+MIN_RULE = 3.0  # shorter strokes are glyph parts or dots, not borders
+MAX_THICK = 4.0  # a border is thinner than this; thicker shapes are fills
+MAX_LINES = 3000  # merged ruling lines per page before the page counts as a drawing, not a form
+_COVER = 0.5  # share of a slot edge a rule must cover to separate two slots
+_HEAD_ZONE = 0.12  # top and bottom share of the page where running heads and page numbers live
+
+
+@dataclass(slots=True)
+class Box:
+    """A run of text on one line."""
+
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    text: str
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+
+@dataclass(slots=True, frozen=True)
+class Rule:
+    """A drawn segment or thin rectangle that may be a table border."""
+
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+
+@dataclass(slots=True)
+class _Line:
+    """Merged rules on one x (vertical) or y (horizontal): ``pos`` and the span ``a``–``b`` along it."""
+
+    pos: float
+    a: float
+    b: float
+
+
+@dataclass(slots=True)
+class Grid:
+    """A ruled table's geometry: slot ``(r, c)`` lies between ``xs[c:c+2]`` and ``ys[r:r+2]``."""
+
+    xs: list[float]
+    ys: list[float]
+    groups: list[list[int]]  # groups[r][c]: the cell a slot belongs to
+    top_ruled: list[bool]
+    bottom_ruled: list[bool]
+
+    def locate(self, x: float, y: float) -> tuple[int, int] | None:
+        """The slot a point falls in, or None outside the grid."""
+        if not (self.xs[0] - SNAP <= x <= self.xs[-1] + SNAP and self.ys[0] - SNAP <= y <= self.ys[-1] + SNAP):
+            return None
+        col = min(max(bisect.bisect_right(self.xs, x) - 1, 0), len(self.xs) - 2)
+        row = min(max(bisect.bisect_right(self.ys, y) - 1, 0), len(self.ys) - 2)
+        return row, col
+
+
+@dataclass(slots=True)
+class Slot:
+    text: str
+    inherited: bool
+    group: int
+
+
+@dataclass(slots=True)
+class Table:
+    rows: list[list[Slot]]
+    pages: list[int]
+    xs: list[float]
+    top: float
+    bottom: float
+    ruled: bool
+    top_ruled: list[bool] = field(default_factory=list)
+    bottom_ruled: list[bool] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Para:
+    """A paragraph (at first one visual line); ``x1`` is where its last line ends."""
+
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    height: float
+    page: int
+    end_page: int = 0
+
+    def __post_init__(self) -> None:
+        self.end_page = self.end_page or self.page
+
+
+Block = Table | Para
+
+
+@dataclass(slots=True)
+class Page:
+    number: int
+    width: float
+    height: float
+    blocks: list[Block]
+
+
+_groups = itertools.count()
+
+
+# --- text joining --------------------------------------------------------------------------------
+
+
+def _wide(char: str) -> bool:
+    return ord(char) >= 0x2E80
+
+
+_WS = re.compile(r"\s+")
+
+
+def join_wrapped(first: str, second: str) -> str:
+    """Join a line with the one it wraps onto: no space next to Chinese text or inside a number."""
+    if not first:
+        return second
+    if not second:
+        return first
+    a, b = first[-1], second[0]
+    if _wide(a) or _wide(b) or (a.isdigit() and b.isdigit()) or not (a.isalnum() and b.isalnum()):
+        return first + second
+    return f"{first} {second}"
+
+
+def _join_pieces(boxes: Sequence[Box]) -> str:
+    """Boxes of one visual line, left to right; a gap wider than a quarter of the height is a space."""
+    parts: list[str] = []
+    previous: Box | None = None
+    for box in boxes:
+        if previous is not None and box.x0 - previous.x1 > 0.25 * max(box.height, previous.height):
+            parts.append(" ")
+        parts.append(box.text)
+        previous = box
+    return _WS.sub(" ", "".join(parts)).strip()
+
+
+def _visual_lines(boxes: Iterable[Box]) -> list[list[Box]]:
+    """Group boxes into lines by vertical centre, each line sorted left to right, lines top to bottom."""
+    lines: list[list[Box]] = []
+    centre = 0.0
+    height = 0.0
+    for box in sorted(boxes, key=lambda b: (b.top + b.bottom) / 2):
+        mid = (box.top + box.bottom) / 2
+        if lines and abs(mid - centre) <= 0.5 * min(max(box.height, 1.0), max(height, 1.0)):
+            lines[-1].append(box)
+            continue
+        lines.append([box])
+        centre, height = mid, box.height
+    for line in lines:
+        line.sort(key=lambda b: b.x0)
+    return lines
+
+
+def _cell_text(boxes: Sequence[Box]) -> str:
+    text = ""
+    for line in _visual_lines(boxes):
+        text = join_wrapped(text, _join_pieces(line))
+    return text
+
+
+# --- ruled grids ---------------------------------------------------------------------------------
+
+
+def _cluster(values: Iterable[float], tolerance: float) -> list[float]:
+    """Sorted values grouped where neighbours are within ``tolerance``; each group's median."""
+    ordered = sorted(values)
+    groups: list[list[float]] = []
+    for value in ordered:
+        if groups and value - groups[-1][-1] <= tolerance:
+            groups[-1].append(value)
+        else:
+            groups.append([value])
+    return [statistics.median(group) for group in groups]
+
+
+def _merge_lines(items: list[tuple[float, float, float]]) -> list[_Line]:
+    """(pos, a, b) segments into lines: same position within SNAP, spans joined across gaps up to SNAP."""
+    items.sort()
+    clusters: list[list[tuple[float, float, float]]] = []
+    for item in items:
+        if clusters and item[0] - clusters[-1][-1][0] <= SNAP:
+            clusters[-1].append(item)
+        else:
+            clusters.append([item])
+    lines: list[_Line] = []
+    for cluster in clusters:
+        pos = statistics.median(item[0] for item in cluster)
+        spans = sorted((a, b) for _, a, b in cluster)
+        start, end = spans[0]
+        for a, b in spans[1:]:
+            if a - end <= SNAP:
+                end = max(end, b)
+            else:
+                lines.append(_Line(pos, start, end))
+                start, end = a, b
+        lines.append(_Line(pos, start, end))
+    return lines
+
+
+def _find(parent: list[int], item: int) -> int:
+    while parent[item] != item:
+        parent[item] = parent[parent[item]]
+        item = parent[item]
+    return item
+
+
+def _union(parent: list[int], a: int, b: int) -> None:
+    ra, rb = _find(parent, a), _find(parent, b)
+    if ra != rb:
+        parent[max(ra, rb)] = min(ra, rb)
+
+
+def _coverage(lines: Sequence[_Line], pos: float, a: float, b: float) -> float:
+    """Share of ``a``–``b`` covered by lines lying at ``pos``."""
+    length = b - a
+    if length <= 0:
+        return 0.0
+    covered = 0.0
+    for line in lines:
+        if abs(line.pos - pos) <= SNAP:
+            covered += max(0.0, min(b, line.b) - max(a, line.a))
+    return covered / length
+
+
+def _slot_groups(xs: list[float], ys: list[float], horizontal: list[_Line], vertical: list[_Line]) -> list[list[int]]:
+    rows, cols = len(ys) - 1, len(xs) - 1
+    parent = list(range(rows * cols))
+    for r in range(rows):
+        for c in range(cols):
+            if c + 1 < cols and _coverage(vertical, xs[c + 1], ys[r], ys[r + 1]) < _COVER:
+                _union(parent, r * cols + c, r * cols + c + 1)
+            if r + 1 < rows and _coverage(horizontal, ys[r + 1], xs[c], xs[c + 1]) < _COVER:
+                _union(parent, r * cols + c, (r + 1) * cols + c)
+    return [[_find(parent, r * cols + c) for c in range(cols)] for r in range(rows)]
+
+
+def _grid(horizontal: list[_Line], vertical: list[_Line]) -> Grid | None:
+    xs = _cluster([line.pos for line in vertical] + [min(h.a for h in horizontal), max(h.b for h in horizontal)], SNAP)
+    ys = _cluster([line.pos for line in horizontal] + [min(v.a for v in vertical), max(v.b for v in vertical)], SNAP)
+    if len(xs) < 2 or len(ys) < 2:
+        return None
+    groups = _slot_groups(xs, ys, horizontal, vertical)
+    # A boundary no rule crosses anywhere (a rule overshooting the table) makes no row or column.
+    keep_rows = [0] + [r for r in range(1, len(groups)) if groups[r] != groups[r - 1]]
+    keep_cols = [0] + [c for c in range(1, len(xs) - 1) if any(row[c] != row[c - 1] for row in groups)]
+    if len(keep_rows) < len(ys) - 1 or len(keep_cols) < len(xs) - 1:
+        xs = [xs[c] for c in keep_cols] + [xs[-1]]
+        ys = [ys[r] for r in keep_rows] + [ys[-1]]
+        groups = _slot_groups(xs, ys, horizontal, vertical)
+    if len({g for row in groups for g in row}) < 2:
+        return None  # a frame around text, not a table
+    top_ruled = [_coverage(horizontal, ys[0], xs[c], xs[c + 1]) >= _COVER for c in range(len(xs) - 1)]
+    bottom_ruled = [_coverage(horizontal, ys[-1], xs[c], xs[c + 1]) >= _COVER for c in range(len(xs) - 1)]
+    return Grid(xs, ys, groups, top_ruled, bottom_ruled)
+
+
+def find_grids(rules: Iterable[Rule]) -> tuple[list[Grid], bool]:
+    """Ruled tables among the rules, top to bottom; False when there were too many rules to look at."""
+    flat: list[tuple[float, float, float]] = []
+    tall: list[tuple[float, float, float]] = []
+    for rule in rules:
+        width, height = rule.x1 - rule.x0, rule.bottom - rule.top
+        if width >= height and height <= MAX_THICK and width >= MIN_RULE:
+            flat.append(((rule.top + rule.bottom) / 2, rule.x0, rule.x1))
+        elif height > width and width <= MAX_THICK and height >= MIN_RULE:
+            tall.append(((rule.x0 + rule.x1) / 2, rule.top, rule.bottom))
+    horizontal, vertical = _merge_lines(flat), _merge_lines(tall)
+    if not horizontal or not vertical:
+        return [], True
+    if len(horizontal) + len(vertical) > MAX_LINES:
+        return [], False
+    count = len(horizontal)
+    parent = list(range(count + len(vertical)))
+    by_x = sorted(range(len(vertical)), key=lambda i: vertical[i].pos)
+    positions = [vertical[i].pos for i in by_x]
+    for h_index, h in enumerate(horizontal):
+        lo = bisect.bisect_left(positions, h.a - SNAP)
+        hi = bisect.bisect_right(positions, h.b + SNAP)
+        for v_index in by_x[lo:hi]:
+            v = vertical[v_index]
+            if v.a - SNAP <= h.pos <= v.b + SNAP:
+                _union(parent, h_index, count + v_index)
+    components: dict[int, tuple[list[_Line], list[_Line]]] = {}
+    for index in range(len(parent)):
+        root = _find(parent, index)
+        hs, vs = components.setdefault(root, ([], []))
+        if index < count:
+            hs.append(horizontal[index])
+        else:
+            vs.append(vertical[index - count])
+    grids = [
+        grid for hs, vs in components.values() if len(hs) >= 2 and len(vs) >= 2 and (grid := _grid(hs, vs)) is not None
+    ]
+    grids.sort(key=lambda g: g.ys[0])
+    return grids, True
+
+
+def _ruled_table(grid: Grid, boxes: Sequence[Box], page: int) -> Table:
+    """Fill a grid with the boxes whose centre lies in it (the caller has split boxes at cell borders)."""
+    rows, cols = len(grid.ys) - 1, len(grid.xs) - 1
+    by_group: dict[int, list[Box]] = {}
+    for box in boxes:
+        slot = grid.locate((box.x0 + box.x1) / 2, (box.top + box.bottom) / 2)
+        if slot is not None:
+            by_group.setdefault(grid.groups[slot[0]][slot[1]], []).append(box)
+    texts = {group: _cell_text(found) for group, found in by_group.items()}
+    ids: dict[int, int] = {}
+    seen: set[int] = set()
+    table_rows: list[list[Slot]] = []
+    for r in range(rows):
+        row: list[Slot] = []
+        for c in range(cols):
+            group = grid.groups[r][c]
+            ids.setdefault(group, next(_groups))
+            row.append(Slot(texts.get(group, ""), group in seen, ids[group]))
+            seen.add(group)
+        table_rows.append(row)
+    return Table(
+        table_rows, [page] * rows, list(grid.xs), grid.ys[0], grid.ys[-1], True,
+        list(grid.top_ruled), list(grid.bottom_ruled),
+    )  # fmt: skip
+
+
+# --- lines, unruled tables, page blocks ----------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _TextLine:
+    segments: list[list[Box]]
+    top: float
+    bottom: float
+    height: float
+
+    @property
+    def x0(self) -> float:
+        return self.segments[0][0].x0
+
+    @property
+    def x1(self) -> float:
+        return max(box.x1 for box in self.segments[-1])
+
+
+def _text_line(boxes: list[Box]) -> _TextLine:
+    height = statistics.median(box.height for box in boxes)
+    segments: list[list[Box]] = [[boxes[0]]]
+    for box in boxes[1:]:
+        if box.x0 - max(b.x1 for b in segments[-1]) > 1.5 * height:
+            segments.append([box])
+        else:
+            segments[-1].append(box)
+    return _TextLine(segments, min(b.top for b in boxes), max(b.bottom for b in boxes), height)
+
+
+def _columns(lines: Sequence[_TextLine]) -> list[tuple[float, float]]:
+    """Column intervals of an unruled table: the union of the pieces of its fullest lines."""
+    most = max(len(line.segments) for line in lines)
+    spans = sorted(
+        (segment[0].x0, max(b.x1 for b in segment))
+        for line in lines
+        if len(line.segments) == most
+        for segment in line.segments
+    )
+    columns: list[tuple[float, float]] = []
+    for a, b in spans:
+        if columns and a <= columns[-1][1]:
+            columns[-1] = (columns[-1][0], max(columns[-1][1], b))
+        else:
+            columns.append((a, b))
+    return columns
+
+
+def _unruled_table(lines: Sequence[_TextLine], columns: list[tuple[float, float]], page: int) -> Table:
+    table_rows: list[list[Slot]] = []
+    for line in lines:
+        texts: dict[int, str] = {}
+        spans: dict[int, int] = {}
+        for segment in line.segments:
+            a, b = segment[0].x0, max(box.x1 for box in segment)
+            hit = [i for i, (ca, cb) in enumerate(columns) if min(b, cb) - max(a, ca) > 0]
+            if not hit:
+                middle = (a + b) / 2
+                hit = [min(range(len(columns)), key=lambda i: abs((columns[i][0] + columns[i][1]) / 2 - middle))]
+            first = hit[0]
+            texts[first] = f"{texts[first]} {_join_pieces(segment)}" if first in texts else _join_pieces(segment)
+            spans[first] = max(spans.get(first, 0), hit[-1])
+        row: list[Slot] = []
+        for c in range(len(columns)):
+            owner = next((start for start in texts if start < c <= spans[start]), None)
+            if owner is not None and c not in texts:
+                row.append(Slot(texts[owner], True, row[owner].group))
+            else:
+                row.append(Slot(texts.get(c, ""), False, next(_groups)))
+        table_rows.append(row)
+    xs = [a for a, _ in columns] + [columns[-1][1]]
+    return Table(table_rows, [page] * len(lines), xs, lines[0].top, lines[-1].bottom, False)
+
+
+def _blocks_from_lines(lines: list[_TextLine], page: int) -> list[Block]:
+    """Runs of two or more multi-piece lines on common columns become unruled tables; the rest are lines."""
+    blocks: list[Block] = []
+    i = 0
+    while i < len(lines):
+        if len(lines[i].segments) >= 2:
+            j = i + 1
+            while j < len(lines):
+                gap = lines[j].top - lines[j - 1].bottom
+                if gap > 2.5 * max(lines[j].height, lines[j - 1].height):
+                    break
+                if len(lines[j].segments) >= 2:
+                    j += 1
+                elif (
+                    j + 1 < len(lines)
+                    and len(lines[j + 1].segments) >= 2
+                    and (lines[j + 1].top - lines[j].bottom <= 2.5 * lines[j].height)
+                ):
+                    j += 2  # a row with one filled cell between two full rows
+                else:
+                    break
+            run = lines[i:j]
+            if sum(len(line.segments) >= 2 for line in run) >= 2 and len(columns := _columns(run)) >= 2:
+                blocks.append(_unruled_table(run, columns, page))
+                i = j
+                continue
+        line = lines[i]
+        text = "  ".join(_join_pieces(segment) for segment in line.segments)
+        text = _WS.sub(" ", text).strip()
+        if text:
+            blocks.append(Para(text, line.x0, line.top, line.x1, line.bottom, line.height, page))
+        i += 1
+    return blocks
+
+
+def build_page(number: int, width: float, height: float, boxes: Sequence[Box], grids: Sequence[Grid]) -> Page:
+    """One page's blocks top to bottom: ruled tables from ``grids``, other text as lines or unruled tables."""
+    inside: list[list[Box]] = [[] for _ in grids]
+    outside: list[Box] = []
+    for box in boxes:
+        if not box.text.strip():
+            continue
+        x, y = (box.x0 + box.x1) / 2, (box.top + box.bottom) / 2
+        for index, grid in enumerate(grids):
+            if grid.locate(x, y) is not None:
+                inside[index].append(box)
+                break
+        else:
+            outside.append(box)
+    tables = [_ruled_table(grid, found, number) for grid, found in zip(grids, inside, strict=True)]
+    blocks: list[Block] = [table for table in tables if any(slot.text for row in table.rows for slot in row)]
+    blocks.extend(_blocks_from_lines([_text_line(line) for line in _visual_lines(outside)], number))
+    blocks.sort(key=lambda block: block.top)
+    return Page(number, width, height, blocks)
+
+
+# --- across pages --------------------------------------------------------------------------------
+
+_PAGE_NUMBER = re.compile(
+    r"^(?:[-—–－·\s]*\d+[-—–－·\s]*"
+    r"|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?"
+    r"|共\s*\d+\s*页\s*[,，]?\s*第\s*\d+\s*页"
+    r"|\d+\s*/\s*\d+"
+    r"|(?:page|p\.)\s*\d+(?:\s*(?:of|/)\s*\d+)?)$",
+    re.IGNORECASE,
+)
+_DIGITS = re.compile(r"\d+")
+
+
+def _in_margin(para: Para, page: Page) -> bool:
+    return para.bottom <= page.height * _HEAD_ZONE or para.top >= page.height * (1 - _HEAD_ZONE)
+
+
+def _drop_running_heads(pages: Sequence[Page]) -> None:
+    """Remove page numbers and lines repeated at the same place in the margins of most pages."""
+
+    def key(para: Para, page: Page) -> tuple[str, int]:
+        edge = "top" if para.bottom <= page.height * _HEAD_ZONE else "bottom"
+        offset = para.top if edge == "top" else page.height - para.bottom
+        return f"{edge}:{_DIGITS.sub('#', para.text.replace(' ', ''))}", round(offset / 6)
+
+    counts: Counter[tuple[str, int]] = Counter()
+    for page in pages:
+        counts.update(
+            {key(block, page) for block in page.blocks if isinstance(block, Para) and _in_margin(block, page)}
+        )
+    needed = max(2, (len(pages) + 1) // 2)
+
+    def running(block: Block, page: Page) -> bool:
+        if not isinstance(block, Para) or not _in_margin(block, page):
+            return False
+        if _PAGE_NUMBER.match(block.text.strip()):
+            return True
+        text, offset = key(block, page)
+        return sum(counts[(text, near)] for near in (offset - 1, offset, offset + 1)) >= needed
+
+    for page in pages:
+        page.blocks = [block for block in page.blocks if not running(block, page)]
+
+
+_MARKER = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+(?:[、．]|\.(?!\d))"
+    r"|第[一二三四五六七八九十\d]+[章节条部]|[①-⑳]|附件|[•·●■□◆▪-]\s)"
+)
+
+
+def _continues(previous: Para, line: Para, left: float, right: float, same_page: bool, indents: bool) -> bool:
+    """Whether ``line`` is the wrapped continuation of the paragraph ending with ``previous``.
+
+    The previous line must run to the right margin and ``line`` must start at
+    the left one. When the document indents its paragraphs' first lines, an
+    unindented line is itself a sign of continuation, so a previous line a
+    few characters short (a number that would not break, punctuation kept
+    off a line's start) still continues, and so does a line that starts like
+    a list item; otherwise a list marker starts a new paragraph.
+    """
+    if abs(line.height - previous.height) > 0.25 * max(line.height, previous.height):
+        return False
+    slack = (4.0 if indents else 1.5) * previous.height
+    if previous.x1 < right - slack or line.x0 > left + 0.8 * line.height:
+        return False
+    if same_page and line.top - previous.bottom > 1.0 * previous.height:
+        return False
+    return indents or _MARKER.match(line.text) is None
+
+
+@dataclass(slots=True)
+class _Margins:
+    edges: dict[int, tuple[float, float]]  # page → text left and right edges
+    indents: bool  # paragraphs start with an indented first line
+
+
+def _margins(pages: Sequence[Page]) -> _Margins:
+    """Each page's text edges and the document's indent habit.
+
+    The right edge is the furthest a line or table reaches on the page; on a
+    page with few lines and no table that says little, so it is at least the
+    usual right edge of the document's fuller pages or, failing those, the
+    page width less the left margin.
+    """
+    found: dict[int, tuple[float, float, bool]] = {}
+    indented = total = 0
+    for page in pages:
+        paras = [block for block in page.blocks if isinstance(block, Para)]
+        if not paras:
+            continue
+        left = min(p.x0 for p in paras)
+        reach = [p.x1 for p in paras] + [block.xs[-1] for block in page.blocks if isinstance(block, Table)]
+        full = len(paras) >= 5 or len(reach) > len(paras)
+        found[page.number] = (left, max(reach), full)
+        total += len(paras)
+        indented += sum(1 for p in paras if 1.0 * p.height <= p.x0 - left <= 3.0 * p.height)
+    usual = [right for _, right, full in found.values() if full]
+    usual_right = statistics.median(usual) if usual else None
+    widths = {page.number: page.width for page in pages}
+    edges = {
+        number: (left, right if full else max(right, usual_right or widths[number] - left))
+        for number, (left, right, full) in found.items()
+    }
+    return _Margins(edges, indented >= 3 and indented >= 0.05 * total)
+
+
+def _same_columns(first: Table, second: Table) -> list[float] | None:
+    """The columns both tables can share (one's lines a subset of the other's), or None."""
+    if not (first.ruled and second.ruled):
+        return None
+    a, b = first.xs, second.xs
+    if abs(a[0] - b[0]) > 2 * SNAP or abs(a[-1] - b[-1]) > 2 * SNAP:
+        return None
+
+    def within(small: list[float], large: list[float]) -> bool:
+        return all(any(abs(x - y) <= 2 * SNAP for y in large) for x in small)
+
+    if within(a, b):
+        return b
+    if within(b, a):
+        return a
+    return None
+
+
+def _regrid(table: Table, xs: list[float]) -> None:
+    """Put a table on a finer set of column lines: a slot split in several is inherited after its first."""
+    if len(xs) == len(table.xs):
+        table.xs = xs
+        return
+    owners = [
+        min(max(bisect.bisect_right(table.xs, (xs[k] + xs[k + 1]) / 2) - 1, 0), len(table.xs) - 2)
+        for k in range(len(xs) - 1)
+    ]
+    for index, row in enumerate(table.rows):
+        table.rows[index] = [
+            Slot(row[old].text, row[old].inherited or (k > 0 and owners[k - 1] == old), row[old].group)
+            for k, old in enumerate(owners)
+        ]
+    table.top_ruled = [table.top_ruled[old] for old in owners]
+    table.bottom_ruled = [table.bottom_ruled[old] for old in owners]
+    table.xs = xs
+
+
+def _texts(row: list[Slot]) -> list[str]:
+    return [slot.text for slot in row]
+
+
+def _stitch(first: Table, second: Table) -> bool:
+    """Append ``second`` (top of a page) to ``first`` (end of the page before) when it continues it."""
+    xs = _same_columns(first, second)
+    if xs is None:
+        return False
+    _regrid(first, xs)
+    _regrid(second, xs)
+    repeated = 0
+    while (
+        repeated < min(3, len(first.rows), len(second.rows) - 1)
+        and _texts(second.rows[repeated]) == _texts(first.rows[repeated])
+        and any(_texts(second.rows[repeated]))
+    ):
+        repeated += 1
+    rows, pages = second.rows[repeated:], second.pages[repeated:]
+    if not rows:
+        return True
+    last = first.rows[-1]
+    open_bottom = [not ruled for ruled in first.bottom_ruled]
+    if not repeated and all(open_bottom) and not any(second.top_ruled):
+        # A row cut by the page break: its two halves are one row.
+        for slot, more in zip(last, rows[0], strict=True):
+            if not slot.inherited:
+                slot.text = join_wrapped(slot.text, more.text)
+        rows, pages = rows[1:], pages[1:]
+    elif rows:
+        for c, is_open in enumerate(open_bottom):
+            below = rows[0][c]
+            if is_open and not below.text and not below.inherited and last[c].text:
+                for row in rows:
+                    for slot in row:
+                        if slot.group == below.group:
+                            slot.text, slot.inherited = last[c].text, True
+    first.rows.extend(rows)
+    first.pages.extend(pages)
+    first.bottom = second.bottom
+    first.bottom_ruled = second.bottom_ruled
+    return True
+
+
+def _flatten(pages: Sequence[Page]) -> list[Block]:
+    """Blocks of all pages in order, paragraphs joined across wrapped lines and tables across breaks."""
+    margins = _margins(pages)
+    out: list[Block] = []
+    for page in pages:
+        for index, block in enumerate(page.blocks):
+            previous = out[-1] if out else None
+            if isinstance(block, Table):
+                stitch = index == 0 and isinstance(previous, Table) and previous.pages[-1] == page.number - 1
+                if stitch and isinstance(previous, Table) and _stitch(previous, block):
+                    continue
+                out.append(block)
+                continue
+            if isinstance(previous, Para):
+                same_page = previous.end_page == page.number and index > 0
+                follows = same_page or (index == 0 and previous.end_page == page.number - 1)
+                left, _ = margins.edges.get(page.number, (block.x0, block.x1))
+                _, right = margins.edges.get(previous.end_page, (previous.x0, previous.x1))
+                if follows and _continues(previous, block, left, right, same_page, margins.indents):
+                    previous.text = join_wrapped(previous.text, block.text)
+                    previous.x1, previous.bottom, previous.end_page = block.x1, block.bottom, page.number
+                    continue
+            out.append(Para(block.text, block.x0, block.top, block.x1, block.bottom, block.height, block.page))
+    return out
+
+
+def assemble(path: str, pages: Sequence[Page], fmt: str, notes: list[str] | None = None) -> Source:
+    """Pages into a Source; see the module doc for the conventions."""
+    _drop_running_heads(pages)
+    lines: list[str] = []
+    rows: list[Row] = []
+    for block in _flatten(pages):
+        if isinstance(block, Para):
+            number = len(lines) + 1
+            lines.append(block.text)
+            cell = Cell(block.text, number, 0)
+            rows.append(Row([cell], number, number, table=False, index=len(rows), page=block.page))
+            continue
+        for slots, page in zip(block.rows, block.pages, strict=True):
+            if not any(slot.text for slot in slots):
+                continue
+            number = len(lines) + 1
+            lines.append("\t".join("" if slot.inherited else slot.text for slot in slots))
+            cells = [Cell(slot.text, number, col, slot.inherited) for col, slot in enumerate(slots)]
+            rows.append(Row(cells, number, number, table=True, index=len(rows), page=page))
+    return Source(path=path, lines=lines, rows=rows, encoding="utf-8", format=fmt, notes=list(notes or []))

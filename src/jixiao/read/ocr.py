@@ -1,0 +1,214 @@
+"""Scanned pages and images (PNG/JPEG/TIFF) into a ``Source``, by OCR.
+
+Text comes from RapidOCR (``rapidocr_onnxruntime``, the ``jixiao[ocr]`` extra;
+its Chinese models ship inside the wheel, nothing is downloaded). One engine
+is built per process, on first use, because building it takes seconds.
+
+A page image is read in two passes. OpenCV morphology finds the table rules
+(long thin runs of dark pixels, horizontal and vertical); they become the
+same ruling segments a PDF draws, so ``read/layout.py`` rebuilds cells and
+merges exactly as for a text PDF. The rules are then painted out so the text
+detector does not read them as strokes. OCR text boxes fill the cells;
+tables without rules fall back to box geometry (lines of far-apart pieces
+on common columns), paragraphs to wrapped-line joining, as in the PDF reader.
+
+Coordinates are converted to points (72 per inch): a rendered PDF page at
+its known DPI, an image as if its short side were an A4 page's short side,
+so the layout tolerances in points hold for both.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import threading
+from typing import TYPE_CHECKING, Any
+
+from jixiao.read.layout import SNAP, Box, Grid, Page, Rule, assemble, build_page, find_grids
+from jixiao.read.source import ReadError, Source
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    Gray = npt.NDArray[np.uint8]
+
+__all__ = ["MAX_IMAGE_PAGES", "MAX_PIXELS", "OCR_DPI", "engine", "ocr_page", "read_image"]
+
+OCR_DPI = 200
+MAX_PIXELS = 60_000_000  # one page image; an A4 page at 600 dpi is 35 MP
+MAX_SIDE = 3600  # longer images are scaled down first: OCR gains nothing past ~300 dpi
+MAX_IMAGE_PAGES = 50  # frames of a TIFF; OCR takes seconds per page
+_A4_SHORT = 595.0  # points
+
+_MISSING = (
+    "图片和扫描件需要文字识别（OCR）才能读取，但未安装文字识别组件：请安装 jixiao[ocr]（pip install 'jixiao[ocr]'）"
+)
+
+_engine: Any = None
+_engine_lock = threading.Lock()
+
+
+def engine() -> Any:
+    """The process's OCR engine, built on first use; :class:`ReadError` when the ocr extra is missing."""
+    global _engine
+    with _engine_lock:
+        if _engine is None:
+            try:
+                from rapidocr_onnxruntime import RapidOCR
+            except ImportError as error:
+                raise ReadError(_MISSING) from error
+            _engine = RapidOCR()
+        return _engine
+
+
+def _modules() -> tuple[Any, Any]:
+    try:
+        import cv2
+        import numpy
+    except ImportError as error:
+        raise ReadError(_MISSING) from error
+    return cv2, numpy
+
+
+_ACROSS = 16.0  # points: a horizontal rule is longer than any glyph stroke of body text…
+_DOWN = 14.0  # …and a vertical one too, yet shorter than the lowest table row
+_Segment = tuple[int, int, int, int]
+
+
+def _candidates(image: Gray, pixels: float) -> tuple[list[_Segment], list[_Segment], Gray, Gray]:
+    """Long thin runs of ink, horizontal and vertical, as pixel boxes and masks (``pixels`` per point)."""
+    cv2, _ = _modules()
+    ink = cv2.adaptiveThreshold(255 - image, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY, 15, -2)
+    across = max(10, round(_ACROSS * pixels))
+    down = max(10, round(_DOWN * pixels))
+    flat = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (across, 1)))
+    tall = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, down)))
+    found: list[list[_Segment]] = []
+    for mask in (flat, tall):
+        count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+        found.append([
+            (int(x), int(y), int(x + w), int(y + h)) for x, y, w, h in (stats[index][:4] for index in range(1, count))
+        ])  # fmt: skip
+    return found[0], found[1], flat, tall
+
+
+def _on_grid(segment: _Segment, horizontal: bool, grids: list[Grid], scale: float) -> bool:
+    """Whether a pixel segment lies on one of the grids' lines (glyph strokes in the cells do not)."""
+    x0, y0, x1, y1 = (value * scale for value in segment)
+    middle = (y0 + y1) / 2 if horizontal else (x0 + x1) / 2
+    for grid in grids:
+        lines = grid.ys if horizontal else grid.xs
+        inside = (grid.xs[0] - SNAP <= x0 and x1 <= grid.xs[-1] + SNAP and grid.ys[0] - SNAP <= y0
+                  and y1 <= grid.ys[-1] + SNAP)  # fmt: skip
+        if inside and any(abs(line - middle) <= SNAP for line in lines):
+            return True
+    return False
+
+
+def _table_rules(image: Gray, scale: float) -> tuple[list[Grid], Gray]:
+    """The ruled tables of a page image and a copy of the image with their rules painted white.
+
+    The rules go before OCR so the text detector neither reads them as
+    strokes nor runs one box across a border; only the rules of a grid are
+    erased, never an isolated long stroke of a large glyph.
+    """
+    cv2, numpy = _modules()
+    flat, tall, flat_mask, tall_mask = _candidates(image, 1 / scale)
+    rules = [Rule(x0 * scale, (y0 + y1) / 2 * scale, x1 * scale, (y0 + y1) / 2 * scale) for x0, y0, x1, y1 in flat]
+    rules += [Rule((x0 + x1) / 2 * scale, y0 * scale, (x0 + x1) / 2 * scale, y1 * scale) for x0, y0, x1, y1 in tall]
+    grids, _ = find_grids(rules)
+    cleaned = image.copy()
+    if grids:
+        erase = numpy.zeros_like(image)
+        for segments, mask, horizontal in ((flat, flat_mask, True), (tall, tall_mask, False)):
+            for segment in segments:
+                if _on_grid(segment, horizontal, grids, scale):
+                    x0, y0, x1, y1 = segment
+                    erase[y0:y1, x0:x1] |= mask[y0:y1, x0:x1]
+        erase = cv2.dilate(erase, numpy.ones((3, 3), numpy.uint8))
+        cleaned[erase > 0] = 255
+    return grids, cleaned
+
+
+_CJK = "\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
+_PAIR = re.compile(r"(\s*)[(（]\s*([^()（）]*?)\s*[)）](\s*)")
+_SEPARATOR = re.compile(f"(?<=[{_CJK}])\\s*([,:;])\\s*")
+_IS_CJK = re.compile(f"[{_CJK}]")
+_OPEN = re.compile(f"\\s*[(]\\s*(?=[{_CJK}])")
+_CLOSE = re.compile(f"(?<=[{_CJK}])\\s*[)]")
+_FULL = {",": "，", ":": "：", ";": "；"}
+
+
+def _typeset(text: str) -> str:
+    """Punctuation as Chinese text writes it: OCR often reads （ as ( and ， as , next to Chinese characters.
+
+    A bracket pair that holds or touches Chinese becomes full-width, as does a
+    lone bracket next to a Chinese character (a cell cut short) and a comma,
+    colon or semicolon after one; the spaces OCR puts around them go.
+    """
+
+    def pair(match: re.Match[str]) -> str:
+        start, end = match.start(), match.end()
+        before = text[start - 1 : start] if start else ""
+        after = text[end : end + 1]
+        if _IS_CJK.search(match.group(2) + before + after) or match.group(0).strip()[0] == "（":
+            return f"（{match.group(2)}）"
+        return match.group(0)
+
+    text = _PAIR.sub(pair, text)
+    text = _CLOSE.sub("）", _OPEN.sub("（", text))
+    return _SEPARATOR.sub(lambda m: _FULL[m.group(1)], text)
+
+
+def ocr_page(image: Gray, number: int, points_per_pixel: float) -> Page:
+    """One grey page image into a page of blocks (coordinates converted to points)."""
+    scale = points_per_pixel
+    grids, cleaned = _table_rules(image, scale)
+    result, _ = engine()(cleaned)
+    boxes: list[Box] = []
+    for points, text, _score in result or []:
+        xs = [float(point[0]) * scale for point in points]
+        ys = [float(point[1]) * scale for point in points]
+        if str(text).strip():
+            boxes.append(Box(min(xs), min(ys), max(xs), max(ys), _typeset(str(text).strip())))
+    height, width = image.shape
+    return build_page(number, width * scale, height * scale, boxes, grids)
+
+
+def _frames(data: bytes) -> list[Gray]:
+    """The pages of an image file as grey arrays; bombs, damage and too many frames are refused."""
+    _, numpy = _modules()
+    from PIL import Image, ImageSequence, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as picture:
+            frames: list[Gray] = []
+            for index, frame in enumerate(ImageSequence.Iterator(picture)):
+                if index >= MAX_IMAGE_PAGES:
+                    raise ReadError(f"图片页数过多（超过 {MAX_IMAGE_PAGES} 页），文字识别太慢：请拆分后分别读取")
+                width, height = frame.size
+                if width * height > MAX_PIXELS:
+                    raise ReadError(f"图片过大（{width}×{height} 像素），超过读取上限")
+                grey = frame.convert("L")
+                if max(width, height) > MAX_SIDE:
+                    ratio = MAX_SIDE / max(width, height)
+                    grey = grey.resize((max(1, round(width * ratio)), max(1, round(height * ratio))))
+                frames.append(numpy.asarray(grey, dtype=numpy.uint8).copy())
+    except ReadError:
+        raise
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as error:
+        raise ReadError(f"图片已损坏或格式不受支持，无法读取：{error}") from error
+    return frames
+
+
+def read_image(data: bytes, path: str) -> Source:
+    """An image file (one page, or a multi-page TIFF) read by OCR; see the module doc."""
+    engine()
+    pages = []
+    for number, frame in enumerate(_frames(data), start=1):
+        height, width = frame.shape
+        pages.append(ocr_page(frame, number, _A4_SHORT / max(1, min(width, height))))
+    if not any(page.blocks for page in pages):
+        raise ReadError("图片中没有识别出任何文字")
+    return assemble(path, pages, "image", ["图片文件，已用文字识别（OCR）读取，请核对识别出的文字和数字"])

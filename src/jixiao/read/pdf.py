@@ -1,0 +1,496 @@
+"""PDF files into a ``Source``: the text layer where it is sound, OCR where it is not.
+
+Everything is read through pypdfium2, page by page:
+
+* text: every character of the text layer with its box (pdfium's loose
+  boxes, so lines of one font line up), in page coordinates turned to
+  points from the top left of the page as shown (``/Rotate`` applied).
+  Characters are gathered into runs on one line; a run ends at a gap wider
+  than a character, at a line change, and at a table cell border, so a cell
+  never takes text from its neighbour. Kangxi radicals and compatibility
+  ideographs that some producers map in place of ordinary ideographs are
+  mapped back (NFKC), and a glyph drawn twice for fake bold is read once;
+* rules: the page's path objects (in form XObjects too), their straight
+  axis-parallel segments and thin rectangles, with the object and form
+  matrices applied. White and invisible shapes are left out.
+
+``read/layout.py`` makes tables, lines and paragraphs of that, drops running
+heads and page numbers and stitches tables across pages; its module doc
+gives the conventions, the same as ``read/docx.py``'s. ``Source.format`` is
+``"pdf"`` and every row has its 1-based ``page``.
+
+pdfium's own text and path objects are used rather than pdfplumber: the same
+geometry at a fraction of pdfminer's cost (see the benchmark in the tests).
+
+A page is read by OCR (``read/ocr.py``, at 200 dpi) when its text layer is
+garbage (characters with no Unicode mapping, private-use or radical code
+points, ``(cid:N)`` runs) or nearly empty while the page shows an image or
+many drawn shapes (a scan, or text turned into outlines); the notes name
+those pages. Hostile files: a password, more than :data:`MAX_PAGES` pages, a
+damaged file pdfium cannot open are :class:`ReadError`; a page with more than
+:data:`MAX_OBJECTS` objects or :data:`MAX_CHARS` characters is read only in
+part, with a note, so no page can take unbounded time.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import itertools
+import re
+import threading
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as raw
+
+from jixiao.read.layout import MAX_THICK, Box, Grid, Page, Rule, assemble, build_page, find_grids
+from jixiao.read.source import ReadError, Source
+
+__all__ = ["MAX_CHARS", "MAX_OBJECTS", "MAX_OCR_PAGES", "MAX_PAGES", "garbage_share", "read_pdf"]
+
+MAX_PAGES = 500  # a self-evaluation is a few dozen pages
+MAX_OCR_PAGES = 60  # OCR takes ~5 s a page on two cores
+MAX_OBJECTS = 20_000  # page objects walked for rules (nested ones included); a form page has a few hundred
+MAX_CHARS = 60_000  # characters read on one page; a dense page has ~3 000
+_MAX_DEPTH = 8  # form XObjects nested deeper are not walked
+_GARBAGE = 0.1  # share of bad characters that condemns a page's text layer
+_FEW_CHARS = 30  # fewer visible characters than this on a page that shows something: read it by OCR
+_IMAGE_COVER = 0.3  # share of the page an image must cover to count as a scan
+_OUTLINES = 300  # drawn shapes that are not rules, on a page with almost no text: text as outlines
+_MAX_RENDER_PIXELS = 40_000_000
+
+# pdfium is not thread-safe: one document at a time in the process.
+_pdfium_lock = threading.Lock()
+
+_CID = re.compile(r"\(cid:\d+\)")
+
+
+def _compatibility_table() -> dict[int, str]:
+    """Kangxi radicals and CJK compatibility ideographs → the unified ideographs they stand for."""
+    table: dict[int, str] = {}
+    for code in (*range(0x2F00, 0x2FD6), *range(0xF900, 0xFADA)):
+        mapped = unicodedata.normalize("NFKC", chr(code))
+        if len(mapped) == 1 and mapped != chr(code):
+            table[code] = mapped
+    return table
+
+
+_COMPAT = _compatibility_table()
+
+
+# Code points no sound text layer has in place of Chinese: private use, radicals, controls, U+FFFD.
+_BAD = re.compile("[\ue000-\uf8ff\U000f0000-\U0010ffff\u2e80-\u2eff\ufffd\x00-\x08\x0b\x0c\x0e-\x1f]")
+_SPACE = re.compile(r"\s+")
+
+
+def garbage_share(text: str, unmapped: float = 0.0) -> float:
+    """Share of a page's visible characters that are garbage, or ``unmapped`` (pdfium's mapping errors) if more."""
+    cids = len(_CID.findall(text))
+    visible = _SPACE.sub("", _CID.sub("", text)) if cids else _SPACE.sub("", text)
+    total = len(visible) + cids
+    if not total:
+        return unmapped
+    return max(unmapped, (len(_BAD.findall(visible)) + cids) / total)
+
+
+@dataclass(slots=True)
+class _Shapes:
+    """What a page draws besides text: rules, how much image, how many other shapes, objects seen."""
+
+    rules: list[Rule] = field(default_factory=list)
+    image_area: float = 0.0
+    shapes: int = 0
+    objects: int = 0
+    truncated: bool = False
+
+
+_Matrix = tuple[float, float, float, float, float, float]
+_IDENTITY: _Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+
+def _compose(inner: _Matrix, outer: _Matrix) -> _Matrix:
+    """The matrix applying ``inner`` then ``outer`` (PDF row-vector convention)."""
+    a, b, c, d, e, f = inner
+    a2, b2, c2, d2, e2, f2 = outer
+    return (
+        a * a2 + b * c2, a * b2 + b * d2,
+        c * a2 + d * c2, c * b2 + d * d2,
+        e * a2 + f * c2 + e2, e * b2 + f * d2 + f2,
+    )  # fmt: skip
+
+
+class _View:
+    """PDF user space → points from the top left of the page as displayed."""
+
+    def __init__(self, page: pdfium.PdfPage) -> None:
+        left, bottom, right, top = page.get_bbox()
+        self.left, self.bottom, self.right, self.top = left, bottom, right, top
+        self.rotation = page.get_rotation() % 360
+        if self.rotation in (90, 270):
+            self.width, self.height = top - bottom, right - left
+        else:
+            self.width, self.height = right - left, top - bottom
+
+    def point(self, x: float, y: float) -> tuple[float, float]:
+        if self.rotation == 90:
+            return y - self.bottom, x - self.left
+        if self.rotation == 180:
+            return self.right - x, y - self.bottom
+        if self.rotation == 270:
+            return self.top - y, self.right - x
+        return x - self.left, self.top - y
+
+    def box(self, x0: float, y0: float, x1: float, y1: float) -> tuple[float, float, float, float]:
+        if not self.rotation:
+            if x0 > x1:
+                x0, x1 = x1, x0
+            if y0 > y1:
+                y0, y1 = y1, y0
+            return x0 - self.left, self.top - y1, x1 - self.left, self.top - y0
+        ax, ay = self.point(x0, y0)
+        bx, by = self.point(x1, y1)
+        return min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)
+
+
+class _Scratch:
+    """ctypes out-parameters reused across calls (pdfium is used under one lock)."""
+
+    def __init__(self) -> None:
+        self.ints = [ctypes.c_int() for _ in range(2)]
+        self.uints = [ctypes.c_uint() for _ in range(4)]
+        self.floats = [ctypes.c_float() for _ in range(4)]
+        self.matrix = raw.FS_MATRIX()
+
+
+def _visible(getter: object, handle: object, scratch: _Scratch) -> bool:
+    """A colour that shows: not fully transparent and not white (white lines are invisible on paper)."""
+    r, g, b, a = scratch.uints
+    if not getter(handle, r, g, b, a):  # type: ignore[operator]
+        return True
+    return a.value > 0 and min(r.value, g.value, b.value) < 235
+
+
+def _path_rules(handle: object, matrix: _Matrix, view: _View, out: _Shapes, depth: int, scratch: _Scratch) -> None:
+    """Rules a path draws; a path that is itself thin (one border line or bar) is taken whole, unwalked."""
+    fill, stroke = scratch.ints
+    if not raw.FPDFPath_GetDrawMode(handle, fill, stroke):
+        return
+    stroked = bool(stroke.value) and _visible(raw.FPDFPageObj_GetStrokeColor, handle, scratch)
+    filled = fill.value != 0 and _visible(raw.FPDFPageObj_GetFillColor, handle, scratch)
+    if not (stroked or filled):
+        return
+    if depth == 0:
+        left, bottom, right, top = scratch.floats
+        if raw.FPDFPageObj_GetBounds(handle, left, bottom, right, top):
+            x0, y0, x1, y1 = view.box(left.value, bottom.value, right.value, top.value)
+            if min(x1 - x0, y1 - y0) <= MAX_THICK:
+                out.rules.append(Rule(x0, y0, x1, y1))
+                return
+    own = scratch.matrix
+    raw.FPDFPageObj_GetMatrix(handle, own)
+    a, b, c, d, e, f = _compose((own.a, own.b, own.c, own.d, own.e, own.f), matrix)
+    x, y = scratch.floats[:2]
+    subpaths: list[list[tuple[float, float]]] = []
+    curved = False
+    for index in range(raw.FPDFPath_CountSegments(handle)):
+        segment = raw.FPDFPath_GetPathSegment(handle, index)
+        raw.FPDFPathSegment_GetPoint(segment, x, y)
+        point = view.point(a * x.value + c * y.value + e, b * x.value + d * y.value + f)
+        kind = raw.FPDFPathSegment_GetType(segment)
+        if kind == raw.FPDF_SEGMENT_MOVETO or not subpaths:
+            subpaths.append([point])
+        else:
+            curved = curved or kind == raw.FPDF_SEGMENT_BEZIERTO
+            subpaths[-1].append(point)
+        if raw.FPDFPathSegment_GetClose(segment):
+            subpaths[-1].append(subpaths[-1][0])
+    if curved:
+        out.shapes += 1
+        return
+    for points in subpaths:
+        xs = [p[0] for p in points]
+        ys = [p[1] for p in points]
+        x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
+        straight = all(abs(p[0] - q[0]) < 0.5 or abs(p[1] - q[1]) < 0.5 for p, q in itertools.pairwise(points))
+        if not straight:
+            out.shapes += 1
+            continue
+        if filled and not stroked and min(x1 - x0, y1 - y0) <= MAX_THICK:
+            out.rules.append(Rule(x0, y0, x1, y1))  # a border drawn as a thin filled rectangle
+            continue
+        for p, q in itertools.pairwise(points):
+            out.rules.append(Rule(min(p[0], q[0]), min(p[1], q[1]), max(p[0], q[0]), max(p[1], q[1])))
+
+
+def _objects(count: int, get: object, parent: object) -> Iterator[object]:
+    for index in range(count):
+        yield get(parent, index)  # type: ignore[operator]
+
+
+def _walk(handles: Iterator[object], matrix: _Matrix, view: _View, out: _Shapes, depth: int, scratch: _Scratch) -> None:
+    for handle in handles:
+        out.objects += 1
+        if out.objects > MAX_OBJECTS:
+            out.truncated = True
+            return
+        kind = raw.FPDFPageObj_GetType(handle)
+        if kind == raw.FPDF_PAGEOBJ_PATH:
+            _path_rules(handle, matrix, view, out, depth, scratch)
+            continue
+        if kind not in (raw.FPDF_PAGEOBJ_FORM, raw.FPDF_PAGEOBJ_IMAGE):
+            continue
+        own = scratch.matrix
+        raw.FPDFPageObj_GetMatrix(handle, own)
+        total = _compose((own.a, own.b, own.c, own.d, own.e, own.f), matrix)
+        if kind == raw.FPDF_PAGEOBJ_IMAGE:
+            # An image draws the unit square through its matrix.
+            corners = [view.point(total[4] + total[0] * u + total[2] * v, total[5] + total[1] * u + total[3] * v)
+                       for u, v in ((0, 0), (1, 1))]  # fmt: skip
+            out.image_area += abs(corners[1][0] - corners[0][0]) * abs(corners[1][1] - corners[0][1])
+        elif depth < _MAX_DEPTH:
+            inner = _objects(raw.FPDFFormObj_CountObjects(handle), raw.FPDFFormObj_GetObject, handle)
+            _walk(inner, total, view, out, depth + 1, scratch)
+
+
+def _shapes(page: pdfium.PdfPage, view: _View) -> _Shapes:
+    out = _Shapes()
+    handles = _objects(raw.FPDFPage_CountObjects(page.raw), raw.FPDFPage_GetObject, page.raw)
+    _walk(handles, _IDENTITY, view, out, 0, _Scratch())
+    return out
+
+
+@dataclass(slots=True)
+class _Text:
+    boxes: list[Box]
+    text: str
+    unmapped: float  # share of sampled characters pdfium could not map to Unicode
+    visible: int
+    truncated: bool
+
+
+def _locate(grids: list[Grid], x: float, y: float) -> tuple[int, int] | None:
+    for index, grid in enumerate(grids):
+        slot = grid.locate(x, y)
+        if slot is not None:
+            return index, grid.groups[slot[0]][slot[1]]
+    return None
+
+
+class _Runs:
+    """Pieces of text (words, or single characters) gathered into runs on one line and in one table cell."""
+
+    def __init__(self, grids: list[Grid]) -> None:
+        self.grids = grids
+        self.boxes: list[Box] = []
+        self.parts: list[str] = []
+        self.x0 = self.top = self.x1 = self.bottom = 0.0
+        self.key: tuple[int, int] | None = None
+
+    def flush(self) -> None:
+        if self.parts:
+            self.boxes.append(Box(self.x0, self.top, self.x1, self.bottom, "".join(self.parts)))
+            self.parts = []
+
+    def add(self, text: str, x0: float, top: float, x1: float, bottom: float, space: bool) -> None:
+        key = _locate(self.grids, (x0 + x1) / 2, (top + bottom) / 2) if self.grids else None
+        height = bottom - top
+        if self.parts and (
+            key != self.key
+            or abs((top + bottom) - (self.top + self.bottom)) > max(min(height, self.bottom - self.top), 1.0)
+            or x0 < self.x1 - 0.5 * height
+            or x0 - self.x1 > height
+        ):
+            self.flush()
+        if self.parts:
+            if space:
+                self.parts.append(" ")
+            self.x0, self.top = min(self.x0, x0), min(self.top, top)
+            self.x1, self.bottom = max(self.x1, x1), max(self.bottom, bottom)
+        else:
+            self.x0, self.top, self.x1, self.bottom, self.key = x0, top, x1, bottom, key
+        self.parts.append(text)
+
+
+def _straddles(grids: list[Grid], x0: float, x1: float, y: float) -> bool:
+    """Whether a piece of text crosses a cell border of a grid, so it must be split by character."""
+    return any(grid.ys[0] <= y <= grid.ys[-1] and any(x0 + 1 < x < x1 - 1 for x in grid.xs[1:-1]) for grid in grids)
+
+
+_WORD = re.compile(r"[^\s\x00]+")
+_SAMPLE = 8  # every so many words, pdfium is asked whether the character had a Unicode mapping
+
+
+def _text(textpage: pdfium.PdfTextPage, view: _View, grids: list[Grid]) -> _Text:
+    """The page's text as runs (see the module doc).
+
+    pdfium's page text separates words, lines and far-apart text with spaces
+    and line breaks; a word needs the boxes of its first and last characters
+    only, unless it crosses a cell border or a line, when every character is
+    placed on its own. So a page costs a few calls per word, not per character.
+    """
+    handle = textpage.raw
+    count = raw.FPDFText_CountChars(handle)
+    truncated = count > MAX_CHARS
+    count = min(count, MAX_CHARS)
+    text = textpage.get_text_range(0, count) if count else ""
+    if len(text) != count:  # characters outside the BMP: index the page one character at a time
+        text = "".join(chr(raw.FPDFText_GetUnicode(handle, index) or 0x20) for index in range(count))
+    text = text.translate(_COMPAT)
+    rect = raw.FS_RECTF()
+    runs = _Runs(grids)
+    visible = sampled = unmapped = 0
+
+    def box(index: int) -> tuple[float, float, float, float]:
+        raw.FPDFText_GetLooseCharBox(handle, index, rect)
+        return view.box(rect.left, rect.top, rect.right, rect.bottom)
+
+    end = 0
+    for number, match in enumerate(_WORD.finditer(text)):
+        start, stop = match.span()
+        between = text[end:start]
+        end = stop
+        if "\n" in between or "\r" in between:
+            runs.flush()
+        visible += stop - start
+        if number % _SAMPLE == 0:
+            sampled += 1
+            unmapped += raw.FPDFText_HasUnicodeMapError(handle, start) == 1
+        first = box(start)
+        last = box(stop - 1) if stop - start > 1 else first
+        x0, top, x1, bottom = first[0], min(first[1], last[1]), last[2], max(first[3], last[3])
+        height = first[3] - first[1]
+        if (
+            height > 0
+            and abs((first[1] + first[3]) - (last[1] + last[3])) <= height
+            and x1 >= x0
+            and not (grids and _straddles(grids, x0, x1, (top + bottom) / 2))
+        ):
+            runs.add(match.group(), x0, top, x1, bottom, bool(between))
+            continue
+        for index in range(start, stop):
+            c_x0, c_top, c_x1, c_bottom = box(index)
+            if c_x1 > c_x0 or c_bottom > c_top:
+                runs.add(text[index], c_x0, c_top, c_x1, c_bottom, index == start and bool(between))
+    runs.flush()
+    return _Text(runs.boxes, text, unmapped / sampled if sampled else 0.0, visible, truncated)
+
+
+def _open(data: bytes) -> pdfium.PdfDocument:
+    try:
+        return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as error:
+        code = getattr(error, "err_code", None)
+        if code == raw.FPDF_ERR_PASSWORD:
+            raise ReadError("PDF 文件设有打开密码（已加密），无法读取：请去除密码后再试") from error
+        if code == raw.FPDF_ERR_SECURITY:
+            raise ReadError("PDF 文件使用了不支持的加密方式，无法读取：请去除加密后再试") from error
+        raise ReadError(f"PDF 文件已损坏，无法读取：{error}") from error
+
+
+@dataclass(slots=True)
+class _Plan:
+    """How each page is read: text pages already built, pages left for OCR, notes gathered on the way."""
+
+    pages: dict[int, Page] = field(default_factory=dict)
+    ocr: dict[int, str] = field(default_factory=dict)  # page number → why
+    notes: list[str] = field(default_factory=list)
+
+
+def _read_page(document: pdfium.PdfDocument, number: int, plan: _Plan) -> None:
+    try:
+        page = document[number - 1]
+    except pdfium.PdfiumError:
+        plan.notes.append(f"第 {number} 页已损坏，已跳过")
+        return
+    try:
+        view = _View(page)
+        shapes = _shapes(page, view)
+        if shapes.truncated:
+            plan.notes.append(f"第 {number} 页图形对象过多（超过 {MAX_OBJECTS} 个），未识别其中的表格线")
+            shapes.rules.clear()
+        grids, complete = find_grids(shapes.rules)
+        if not complete:
+            plan.notes.append(f"第 {number} 页线条过多，未识别其中的表格")
+        textpage = page.get_textpage()
+        try:
+            found = _text(textpage, view, grids)
+        finally:
+            textpage.close()
+        if found.truncated:
+            plan.notes.append(f"第 {number} 页文字过多（超过 {MAX_CHARS} 个字符），只读取了前一部分")
+        share = garbage_share(found.text, found.unmapped)
+        area = view.width * view.height
+        if found.visible >= 10 and share >= _GARBAGE:
+            plan.ocr[number] = "文字层无法识别"
+        elif found.visible < _FEW_CHARS and (
+            (area > 0 and shapes.image_area / area >= _IMAGE_COVER)
+            or (found.visible == 0 and shapes.image_area > 0)
+            or shapes.shapes >= _OUTLINES
+        ):
+            plan.ocr[number] = "扫描页"
+        else:
+            plan.pages[number] = build_page(number, view.width, view.height, found.boxes, grids)
+    finally:
+        page.close()
+
+
+def _ocr_pages(document: pdfium.PdfDocument, plan: _Plan) -> None:
+    from jixiao.read.ocr import OCR_DPI, engine, ocr_page
+
+    engine()  # the ReadError about the missing extra comes before any slow work
+    if len(plan.ocr) > MAX_OCR_PAGES:
+        raise ReadError(
+            f"需要文字识别的页数过多（{len(plan.ocr)} 页，上限 {MAX_OCR_PAGES} 页）：请拆分文件或提供带文字层的 PDF"
+        )
+    for number in sorted(plan.ocr):
+        page = document[number - 1]
+        try:
+            width, height = page.get_size()
+            scale = OCR_DPI / 72
+            if width * height * scale * scale > _MAX_RENDER_PIXELS:
+                scale = (_MAX_RENDER_PIXELS / max(width * height, 1.0)) ** 0.5
+            bitmap = page.render(scale=scale, grayscale=True)
+            image = bitmap.to_numpy().copy()
+            bitmap.close()
+        finally:
+            page.close()
+        plan.pages[number] = ocr_page(image, number, 1 / scale)
+    scanned = [n for n, why in sorted(plan.ocr.items()) if why == "扫描页"]
+    garbled = [n for n, why in sorted(plan.ocr.items()) if why != "扫描页"]
+    if scanned:
+        plan.notes.append(f"第 {_pages_text(scanned)} 页为扫描页，已用文字识别（OCR）读取，请核对识别出的文字和数字")
+    if garbled:
+        plan.notes.append(f"第 {_pages_text(garbled)} 页的文字层无法识别（乱码），已改用文字识别（OCR）读取")
+
+
+def _pages_text(numbers: list[int]) -> str:
+    return "、".join(str(n) for n in numbers)
+
+
+def read_pdf(data: bytes, path: str) -> Source:
+    """Read a PDF into lines and rows; see the module doc. Raise :class:`ReadError` when it cannot be read."""
+    with _pdfium_lock:
+        document = _open(data)
+        try:
+            count = len(document)
+            if count == 0:
+                raise ReadError("PDF 文件没有任何页面")
+            if count > MAX_PAGES:
+                raise ReadError(f"PDF 页数过多（{count} 页，上限 {MAX_PAGES} 页），不像一份绩效自评材料，未读取")
+            plan = _Plan()
+            if b"%%EOF" not in data[-2048:]:
+                plan.notes.append("PDF 文件末尾不完整（可能被截断），已尽量读取")
+            for number in range(1, count + 1):
+                _read_page(document, number, plan)
+            if plan.ocr:
+                _ocr_pages(document, plan)
+        finally:
+            document.close()
+    if not plan.pages:
+        raise ReadError("PDF 文件的页面都已损坏，无法读取")
+    pages = [plan.pages[n] for n in sorted(plan.pages)]
+    if not any(page.blocks for page in pages):
+        raise ReadError("PDF 中没有找到任何文字（空白页面，或文字以图形绘制而无法识别）")
+    return assemble(path, pages, "pdf", plan.notes)

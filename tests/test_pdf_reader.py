@@ -1,0 +1,418 @@
+"""read_pdf(): a PDF's text layer as lines plus rows of grid-placed cells, merges exact, pages stitched.
+
+Every PDF here is invented and made by WeasyPrint from HTML written in the
+test (no binary fixtures): a 项目支出绩效自评表 of 青禾县总工会 with spanned
+cells, an indicator table that runs over a page break with a repeated
+header, a narrative with running heads and page numbers, and hostile files
+built with pypdfium2 or by hand.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pdfplumber
+import pypdfium2 as pdfium
+import pytest
+import weasyprint
+
+from jixiao.parse import parse_source
+from jixiao.read import pdf as pdf_module
+from jixiao.read import read_bytes
+from jixiao.read.pdf import MAX_PAGES, garbage_share, read_pdf
+from jixiao.read.source import ReadError, Row, Source
+from jixiao.render.jsonout import form_to_dict
+
+STYLE = """
+@page { size: A4; margin: 2cm; }
+body { font-family: "Noto Sans CJK SC"; font-size: 10.5pt; }
+p { text-indent: 2em; margin: 0.3em 0; }
+table { border-collapse: collapse; width: 100%; }
+td, th { border: 0.75pt solid black; padding: 2pt 3pt; font-weight: normal; }
+"""
+
+
+def render(body: str, style: str = "") -> bytes:
+    page = f"<html><head><meta charset='utf-8'><style>{STYLE}{style}</style></head><body>{body}</body></html>"
+    data: bytes = weasyprint.HTML(string=page).write_pdf()
+    return data
+
+
+def cells(row: Row) -> list[tuple[str, bool]]:
+    return [(cell.text, cell.inherited) for cell in row.cells]
+
+
+def table_rows(source: Source) -> list[Row]:
+    return [row for row in source.rows if row.table]
+
+
+PROJECT_FORM = """
+<p style="text-indent:0">项目支出绩效自评表</p>
+<p style="text-indent:0">（2023年度）</p>
+<table>
+<tr><td colspan="2">项目名称</td><td colspan="7">职工素质提升工程</td></tr>
+<tr><td colspan="2">主管部门</td><td colspan="3">青禾县总工会</td>
+    <td colspan="2">实施单位</td><td colspan="2">宣教科</td></tr>
+<tr><td rowspan="3">项目资金（万元）</td><td></td><td>年初预算数</td><td>全年预算数（A）</td><td>全年执行数（B）</td>
+    <td>分值</td><td>执行率（B/A）</td><td colspan="2">得分</td></tr>
+<tr><td>年度资金总额</td><td>50</td><td>50</td><td>48</td><td>10</td><td>96%</td><td colspan="2">9.6</td></tr>
+<tr><td>其中：本年财政拨款</td><td>50</td><td>50</td><td>48</td><td>—</td><td></td><td colspan="2">—</td></tr>
+<tr><td rowspan="6">绩效指标</td><td>一级指标</td><td>二级指标</td><td>三级指标</td><td>年度指标值</td>
+    <td>实际完成值</td><td>分值</td><td>得分</td><td>偏差原因分析及改进措施</td></tr>
+<tr><td rowspan="3">产出指标（50分）</td><td>数量指标</td><td>培训人次</td><td>≥1200人次</td><td>1260人次</td>
+    <td>20</td><td>20</td><td></td></tr>
+<tr><td>质量指标</td><td>培训合格率</td><td>≥95%</td><td>97%</td><td>20</td><td>20</td><td></td></tr>
+<tr><td>时效指标</td><td>按期完成率</td><td>100%</td><td>100%</td><td>10</td><td>10</td><td></td></tr>
+<tr><td>效益指标（30分）</td><td>社会效益指标</td><td>职工技能提升</td><td>有提升</td><td>有提升</td><td>30</td><td>27</td>
+    <td>部分学员仍需巩固</td></tr>
+<tr><td>满意度指标（10分）</td><td>服务对象满意度指标</td><td>参训职工满意度</td><td>≥90%</td><td>95%</td><td>10</td>
+    <td>10</td><td></td></tr>
+<tr><td colspan="7">总分</td><td>96.6</td><td></td></tr>
+</table>
+"""
+
+
+@pytest.fixture(scope="module")
+def form_pdf() -> bytes:
+    return render(PROJECT_FORM)
+
+
+@pytest.fixture(scope="module")
+def form(form_pdf: bytes) -> Source:
+    return read_pdf(form_pdf, "qinghe_form.pdf")
+
+
+# ---- one page: tables with merges ----------------------------------------------------------------
+
+
+def test_source_metadata(form: Source) -> None:
+    assert (form.path, form.format, form.encoding, form.notes) == ("qinghe_form.pdf", "pdf", "utf-8", [])
+    assert all(row.page == 1 for row in form.rows)
+    assert [row.index for row in form.rows] == list(range(len(form.rows)))
+    assert all(row.line == row.end_line == row.cells[0].line for row in form.rows)
+
+
+def test_paragraphs_then_table_rows(form: Source) -> None:
+    assert form.lines[:2] == ["项目支出绩效自评表", "（2023年度）"]
+    assert [row.table for row in form.rows] == [False, False] + [True] * 12
+    assert form.lines[2] == "项目名称\t\t职工素质提升工程\t\t\t\t\t\t"
+    assert (
+        form.lines[4] == "项目资金（万元）\t\t年初预算数\t全年预算数（A）\t全年执行数（B）\t分值\t执行率（B/A）\t得分\t"
+    )
+
+
+def test_spans_are_inherited_like_docx(form: Source) -> None:
+    rows = table_rows(form)
+    assert all(len(row.cells) == 9 and [cell.col for cell in row.cells] == list(range(9)) for row in rows)
+    assert (
+        cells(rows[0])
+        == [("项目名称", False), ("项目名称", True)] + [("职工素质提升工程", False)] + [("职工素质提升工程", True)] * 6
+    )
+    assert cells(rows[1])[2:7] == [("青禾县总工会", False), ("青禾县总工会", True), ("青禾县总工会", True),
+                                   ("实施单位", False), ("实施单位", True)]  # fmt: skip
+    # 项目资金 spans three rows; 产出指标 three; 绩效指标 six; the empty corner cell is its own.
+    assert [cells(row)[0] for row in rows[2:5]] == [("项目资金（万元）", False)] + [("项目资金（万元）", True)] * 2
+    assert cells(rows[2])[1] == ("", False)
+    assert [cells(row)[0] for row in rows[5:11]] == [("绩效指标", False)] + [("绩效指标", True)] * 5
+    assert [cells(row)[1] for row in rows[6:9]] == [("产出指标（50分）", False)] + [("产出指标（50分）", True)] * 2
+    assert cells(rows[3]) == [
+        ("项目资金（万元）", True), ("年度资金总额", False), ("50", False), ("50", False), ("48", False),
+        ("10", False), ("96%", False), ("9.6", False), ("9.6", True),
+    ]  # fmt: skip
+    assert cells(rows[11])[6:] == [("总分", True), ("96.6", False), ("", False)]
+
+
+def _plumber_tables(data: bytes) -> list[list[list[str | None]]]:
+    with pdfplumber.open(io.BytesIO(data)) as document:
+        return [table for page in document.pages for table in page.extract_tables()]
+
+
+def test_grid_agrees_with_pdfplumber(form_pdf: bytes, form: Source) -> None:
+    """pdfplumber (pdfminer underneath) gives spanned slots as None: ours are the inherited ones."""
+
+    def flat(text: str | None) -> str | None:
+        return None if text is None else re.sub(r"\s+", "", text)
+
+    (plumber,) = _plumber_tables(form_pdf)
+    ours = [[None if cell.inherited else flat(cell.text) for cell in row.cells] for row in table_rows(form)]
+    assert ours == [[flat(text) for text in row] for row in plumber]
+
+
+def test_end_to_end_project_form(form: Source) -> None:
+    forms = [form_to_dict(parsed) for parsed in parse_source(form)]
+    assert len(forms) == 1, [parsed["kind"] for parsed in forms]
+    parsed = forms[0]
+    assert (parsed["kind"], parsed["year"], parsed["project"], parsed["department"]) == (
+        "project", 2023, "职工素质提升工程", "青禾县总工会",
+    )  # fmt: skip
+    assert parsed["funds"]["total"] == {"initial": 50, "budget": 50, "executed": 48}
+    assert (parsed["funds"]["weight"], parsed["funds"]["rate"], parsed["funds"]["score"]) == (10, 0.96, 9.6)
+    assert [(row["level1"], row["name"], row["weight"], row["score"]) for row in parsed["indicators"]] == [
+        ("产出指标", "培训人次", 20, 20),
+        ("产出指标", "培训合格率", 20, 20),
+        ("产出指标", "按期完成率", 10, 10),
+        ("效益指标", "职工技能提升", 30, 27),
+        ("满意度指标", "参训职工满意度", 10, 10),
+    ]
+    assert parsed["total_score"] == 96.6
+
+
+def test_wrapped_cell_text_is_one_cell() -> None:
+    long = "围绕青禾县职工技能提升开展培训，覆盖全县十二个乡镇的一线职工，培训内容包括安全生产与岗位技能"
+    source = read_pdf(render(f"<table><tr><td style='width:20%'>项目概况</td><td>{long}</td></tr>"
+                             "<tr><td>备注</td><td>English words wrap with spaces kept between them</td></tr></table>"),
+                      "wrap.pdf")  # fmt: skip
+    assert [cells(row) for row in source.rows] == [
+        [("项目概况", False), (long, False)],
+        [("备注", False), ("English words wrap with spaces kept between them", False)],
+    ]
+
+
+def test_unruled_table_from_box_geometry() -> None:
+    rows = "".join(
+        f"<tr><td>{name}</td><td>{amount}</td><td>{note}</td></tr>"
+        for name, amount, note in (
+            ("职工书屋", "12.50", "已完成"),
+            ("技能竞赛", "8.00", "已完成"),
+            ("困难帮扶", "30.00", "部分完成"),
+        )
+    )
+    style = "table.plain td { border: none; padding: 2pt 30pt 2pt 0; } table.plain { width: auto; }"
+    source = read_pdf(
+        render(f"<p>项目清单如下：</p><table class='plain'>{rows}</table><p>以上为全部项目。</p>", style), "u.pdf"
+    )
+    assert [row.table for row in source.rows] == [False, True, True, True, False]
+    assert [row.texts for row in table_rows(source)] == [
+        ["职工书屋", "12.50", "已完成"], ["技能竞赛", "8.00", "已完成"], ["困难帮扶", "30.00", "部分完成"],
+    ]  # fmt: skip
+
+
+# ---- several pages: stitched tables, running heads, paragraphs ----------------------------------
+
+HEADED = """
+@page { @top-center { content: "青禾县总工会2023年度绩效自评材料"; font-family: "Noto Sans CJK SC"; font-size: 9pt; }
+        @bottom-center { content: "第 " counter(page) " 页"; font-family: "Noto Sans CJK SC"; font-size: 9pt; } }
+"""
+INDICATORS = [(f"帮扶指标{i:02d}", f"≥{i * 10}户", f"{i * 10 + 3}户") for i in range(1, 61)]
+
+
+@pytest.fixture(scope="module")
+def long_table() -> Source:
+    head = "<thead><tr><th>一级指标</th><th>三级指标</th><th>年度指标值</th><th>实际完成值</th></tr></thead>"
+    body = "".join(
+        f"<tr>{'<td rowspan=60>产出指标</td>' if i == 0 else ''}<td>{name}</td><td>{target}</td><td>{actual}</td></tr>"
+        for i, (name, target, actual) in enumerate(INDICATORS)
+    )
+    data = render(
+        f"<p>三、绩效指标完成情况</p><table>{head}<tbody>{body}</tbody></table><p>以上指标均已核实。</p>", HEADED
+    )
+    assert len(pdfium.PdfDocument(data)) >= 2
+    return read_pdf(data, "long.pdf")
+
+
+def test_table_over_a_page_break_is_one_table(long_table: Source) -> None:
+    rows = table_rows(long_table)
+    assert long_table.lines[0] == "三、绩效指标完成情况"
+    assert long_table.lines[-1] == "以上指标均已核实。"
+    assert [row.texts for row in rows[:1]] == [["一级指标", "三级指标", "年度指标值", "实际完成值"]]
+    assert len(rows) == 1 + len(INDICATORS)  # the repeated header is dropped
+    assert [row.texts[1:] for row in rows[1:]] == [list(item) for item in INDICATORS]
+    pages = [row.page for row in rows]
+    assert pages == sorted(pages) and pages[0] == 1 and pages[-1] >= 2
+
+
+def test_a_cell_open_at_the_break_continues_on_the_next_page(long_table: Source) -> None:
+    rows = table_rows(long_table)
+    assert cells(rows[1])[0] == ("产出指标", False)
+    assert all(cells(row)[0] == ("产出指标", True) for row in rows[2:])
+    assert any(row.page == 2 for row in rows[2:])
+
+
+def test_running_heads_and_page_numbers_are_dropped(long_table: Source) -> None:
+    assert not any("绩效自评材料" in line or re.fullmatch(r"第 ?\d+ ?页", line) for line in long_table.lines)
+
+
+NARRATIVE = [
+    "一、基本情况",
+    "青禾县总工会围绕职工素质提升工程，组织开展岗位练兵、技能竞赛和职工书屋建设，全年培训职工一千二百六十人次，"
+    "覆盖全县十二个乡镇和三个工业园区，培训合格率达到百分之九十七，参训职工满意度调查结果为百分之九十五。",
+]
+
+
+@pytest.fixture(scope="module")
+def narrative() -> tuple[list[str], Source]:
+    filler = (
+        "项目实施过程中，县总工会严格执行预算管理制度，按照计划进度拨付资金，资金使用规范，未发现挤占挪用情况。" * 3
+    )
+    paragraphs = (
+        [NARRATIVE[0], NARRATIVE[1]] + [f"（{i}）{filler}" for i in range(1, 12)] + ["二、下一步工作", NARRATIVE[1]]
+    )
+    style = HEADED.replace('"第 " counter(page) " 页"', '"- " counter(page) " -"')
+    data = render("".join(f"<p>{html.escape(text)}</p>" for text in paragraphs), style)
+    assert len(pdfium.PdfDocument(data)) >= 2
+    return paragraphs, read_pdf(data, "narrative.pdf")
+
+
+def test_wrapped_lines_are_joined_into_paragraphs_across_pages(narrative: tuple[list[str], Source]) -> None:
+    paragraphs, source = narrative
+    assert source.lines == paragraphs
+    assert [row.texts for row in source.rows] == [[text] for text in paragraphs]
+    assert not any(row.table for row in source.rows)
+    assert source.rows[0].page == 1 and source.rows[-1].page >= 2
+
+
+def test_kangxi_radicals_are_read_as_ideographs() -> None:
+    # Some producers map 工 and 一 to the Kangxi radicals ⼯ (U+2F2F) and ⼀ (U+2F00).
+    source = read_pdf(render("<p>⼯作经费⼀览</p>"), "kangxi.pdf")
+    assert source.lines == ["工作经费一览"]
+
+
+def test_rotated_page_reads_as_shown(form_pdf: bytes, form: Source) -> None:
+    """A landscape sheet stored sideways: content drawn turned (in a form XObject) and /Rotate 90 to show it."""
+    source = pdfium.PdfDocument(form_pdf)
+    width, height = source[0].get_size()
+    target = pdfium.PdfDocument.new()
+    page = target.new_page(height, width)
+    xobject = source.page_as_xobject(0, target)
+    drawn = xobject.as_pageobject()
+    drawn.transform(pdfium.PdfMatrix(0, 1, -1, 0, height, 0))
+    page.insert_obj(drawn)
+    page.gen_content()
+    page.set_rotation(90)
+    buffer = io.BytesIO()
+    target.save(buffer)
+    turned = read_pdf(buffer.getvalue(), "turned.pdf")
+    assert turned.lines == form.lines
+    assert [cells(row) for row in turned.rows] == [cells(row) for row in form.rows]
+
+
+# ---- garbage text layers --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "garbage"),
+    [
+        ("项目支出绩效自评表 年度资金总额 50 48", False),
+        ("(cid:12)(cid:873)(cid:44)(cid:12) (cid:5)(cid:88)", True),
+        ("\ue012\ue3a1\ue004\ue0ff 项目", True),
+        ("⺁⺂⺃⺄⺅⺆⺇⺈⺉⺊", True),
+        ("\x01\x02\x03\x04\x05\x06 abc", True),
+        ("", False),
+    ],
+)
+def test_garbage_share(text: str, garbage: bool) -> None:
+    assert (garbage_share(text) >= 0.1) is garbage
+
+
+def test_unmapped_characters_count_as_garbage() -> None:
+    assert garbage_share("看似正常的文字", unmapped=0.5) == 0.5
+
+
+# ---- hostile files ---------------------------------------------------------------------------------
+
+
+def _pdf(objects: list[bytes], trailer: bytes = b"") -> bytes:
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R %s>>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, trailer, xref)
+    return bytes(out)
+
+
+def test_password_protected_pdf_is_refused() -> None:
+    page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"
+    encrypt = b"<< /Filter /Standard /V 1 /R 2 /O <%s> /U <%s> /P -4 >>" % (b"ab" * 32, b"cd" * 32)
+    data = _pdf(
+        [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Count 1 /Kids [3 0 R] >>", page, encrypt],
+        b"/Encrypt 4 0 R /ID [<%s> <%s>] " % (b"01" * 16, b"01" * 16),
+    )
+    with pytest.raises(ReadError, match="密码"):
+        read_pdf(data, "locked.pdf")
+
+
+def test_too_many_pages_are_refused() -> None:
+    document = pdfium.PdfDocument.new()
+    for _ in range(MAX_PAGES + 1):
+        document.new_page(595, 842)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    started = time.monotonic()
+    with pytest.raises(ReadError, match=f"页数过多（{MAX_PAGES + 1} 页，上限 {MAX_PAGES} 页）"):
+        read_pdf(buffer.getvalue(), "many.pdf")
+    assert time.monotonic() - started < 5
+
+
+def test_damaged_pdf_names_the_reason(form_pdf: bytes) -> None:
+    with pytest.raises(ReadError, match="PDF 文件已损坏"):
+        read_pdf(b"%PDF-1.7\n" + bytes(range(256)) * 40, "noise.pdf")
+    with pytest.raises(ReadError, match="损坏"):
+        read_pdf(form_pdf[: len(form_pdf) // 3], "cut.pdf")
+
+
+def test_blank_pdf_is_refused() -> None:
+    document = pdfium.PdfDocument.new()
+    document.new_page(595, 842)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    with pytest.raises(ReadError, match="没有找到任何文字"):
+        read_pdf(buffer.getvalue(), "blank.pdf")
+
+
+def test_page_with_too_many_objects_is_read_without_rules(form_pdf: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pdf_module, "MAX_OBJECTS", 20)
+    source = read_pdf(form_pdf, "busy.pdf")
+    assert source.notes == ["第 1 页图形对象过多（超过 20 个），未识别其中的表格线"]
+    assert "职工素质提升工程" in "\n".join(source.lines)
+
+
+def test_reading_is_bounded_per_page(monkeypatch: pytest.MonkeyPatch, form_pdf: bytes) -> None:
+    monkeypatch.setattr(pdf_module, "MAX_CHARS", 40)
+    source = read_pdf(form_pdf, "long_page.pdf")
+    assert source.notes == ["第 1 页文字过多（超过 40 个字符），只读取了前一部分"]
+    assert sum(len(line.replace("\t", "")) for line in source.lines) <= 40
+
+
+# ---- routing and speed ----------------------------------------------------------------------------
+
+
+def test_pdf_bytes_are_routed_to_the_pdf_reader(form_pdf: bytes, form: Source) -> None:
+    source = read_bytes(form_pdf, "named_wrongly.docx")
+    assert (source.format, source.lines) == ("pdf", form.lines)
+
+
+def _best(action: Callable[[], Any], repeat: int = 5) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        started = time.perf_counter()
+        action()
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def test_speed_is_near_raw_pdfium_text_extraction(long_table: Source, narrative: tuple[list[str], Source]) -> None:
+    """Reading costs little more than pdfium's own text extraction of the same pages (the floor)."""
+    paragraphs, _ = narrative
+    data = render("".join(f"<p>{html.escape(text)}</p>" for text in paragraphs) + PROJECT_FORM, HEADED)
+
+    def raw_text() -> None:
+        document = pdfium.PdfDocument(data)
+        for index in range(len(document)):
+            page = document[index]
+            textpage = page.get_textpage()
+            textpage.get_text_range()
+            textpage.close()
+            page.close()
+        document.close()
+
+    ratio = _best(lambda: read_pdf(data, "speed.pdf")) / _best(raw_text)
+    assert ratio < 2.5, f"{ratio:.2f}× pdfium's raw text extraction"
