@@ -48,6 +48,8 @@ __all__ = [
     "Table",
     "assemble",
     "build_page",
+    "cell_of",
+    "crosses_cells",
     "find_grids",
     "join_wrapped",
 ]
@@ -356,6 +358,20 @@ def find_grids(rules: Iterable[Rule]) -> tuple[list[Grid], bool]:
     ]
     grids.sort(key=lambda g: g.ys[0])
     return grids, True
+
+
+def cell_of(grids: Sequence[Grid], x: float, y: float) -> tuple[int, int] | None:
+    """Which grid and which of its cells a point lies in (None outside every grid)."""
+    for index, grid in enumerate(grids):
+        slot = grid.locate(x, y)
+        if slot is not None:
+            return index, grid.groups[slot[0]][slot[1]]
+    return None
+
+
+def crosses_cells(grids: Sequence[Grid], x0: float, x1: float, y: float) -> bool:
+    """Whether a piece of text from ``x0`` to ``x1`` at height ``y`` runs over a column line of a grid."""
+    return any(grid.ys[0] <= y <= grid.ys[-1] and any(x0 + 1 < x < x1 - 1 for x in grid.xs[1:-1]) for grid in grids)
 
 
 def _ruled_table(grid: Grid, boxes: Sequence[Box], page: int) -> Table:

@@ -22,9 +22,10 @@ from __future__ import annotations
 import io
 import re
 import threading
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from jixiao.read.layout import SNAP, Box, Grid, Page, Rule, assemble, build_page, find_grids
+from jixiao.read.layout import SNAP, Box, Grid, Page, Rule, assemble, build_page, cell_of, crosses_cells, find_grids
 from jixiao.read.source import ReadError, Source
 
 if TYPE_CHECKING:
@@ -161,24 +162,55 @@ def _typeset(text: str) -> str:
     return _SEPARATOR.sub(lambda m: _FULL[m.group(1)], text)
 
 
+def _pieces(entry: Sequence[Any], scale: float, grids: list[Grid]) -> list[Box]:
+    """One OCR result as boxes in points; a line that runs over a cell border is cut there by its characters."""
+    points, text = entry[0], _typeset(str(entry[1]).strip())
+    xs = [float(point[0]) * scale for point in points]
+    ys = [float(point[1]) * scale for point in points]
+    whole = Box(min(xs), min(ys), max(xs), max(ys), text)
+    if not text or not crosses_cells(grids, whole.x0, whole.x1, (whole.top + whole.bottom) / 2) or len(entry) < 5:
+        return [whole] if text else []
+    pieces: list[Box] = []
+    key: tuple[int, int] | None = None
+    for char_points, char in zip(entry[3], entry[4], strict=False):
+        x0 = min(float(point[0]) for point in char_points) * scale
+        x1 = max(float(point[0]) for point in char_points) * scale
+        here = cell_of(grids, (x0 + x1) / 2, (whole.top + whole.bottom) / 2)
+        if pieces and here == key:
+            pieces[-1].x1 = x1
+            pieces[-1].text += str(char)
+        else:
+            pieces.append(Box(x0, whole.top, x1, whole.bottom, str(char)))
+            key = here
+    for piece in pieces:
+        piece.text = _typeset(piece.text.strip())
+    return [piece for piece in pieces if piece.text] or [whole]
+
+
 def ocr_page(image: Gray, number: int, points_per_pixel: float) -> Page:
     """One grey page image into a page of blocks (coordinates converted to points)."""
     scale = points_per_pixel
     grids, cleaned = _table_rules(image, scale)
-    result, _ = engine()(cleaned)
-    boxes: list[Box] = []
-    for points, text, _score in result or []:
-        xs = [float(point[0]) * scale for point in points]
-        ys = [float(point[1]) * scale for point in points]
-        if str(text).strip():
-            boxes.append(Box(min(xs), min(ys), max(xs), max(ys), _typeset(str(text).strip())))
+    result, _ = engine()(cleaned, return_word_box=True)
+    boxes = [box for entry in result or [] for box in _pieces(entry, scale, grids)]
     height, width = image.shape
     return build_page(number, width * scale, height * scale, boxes, grids)
+
+
+def _complete(data: bytes) -> bool:
+    """Whether a PNG or JPEG has its end marker: a cut file decodes without error, its rest blank or grey."""
+    if data.startswith(b"\x89PNG"):
+        return b"IEND" in data[-64:]
+    if data.startswith(b"\xff\xd8"):
+        return b"\xff\xd9" in data[-4096:]
+    return True
 
 
 def _frames(data: bytes) -> list[Gray]:
     """The pages of an image file as grey arrays; bombs, damage and too many frames are refused."""
     _, numpy = _modules()
+    if not _complete(data):
+        raise ReadError("图片已损坏：文件不完整（可能被截断）")
     from PIL import Image, ImageSequence, UnidentifiedImageError
 
     try:

@@ -45,7 +45,18 @@ from dataclasses import dataclass, field
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
-from jixiao.read.layout import MAX_THICK, Box, Grid, Page, Rule, assemble, build_page, find_grids
+from jixiao.read.layout import (
+    MAX_THICK,
+    Box,
+    Grid,
+    Page,
+    Rule,
+    assemble,
+    build_page,
+    cell_of,
+    crosses_cells,
+    find_grids,
+)
 from jixiao.read.source import ReadError, Source
 
 __all__ = ["MAX_CHARS", "MAX_OBJECTS", "MAX_OCR_PAGES", "MAX_PAGES", "garbage_share", "read_pdf"]
@@ -270,14 +281,6 @@ class _Text:
     truncated: bool
 
 
-def _locate(grids: list[Grid], x: float, y: float) -> tuple[int, int] | None:
-    for index, grid in enumerate(grids):
-        slot = grid.locate(x, y)
-        if slot is not None:
-            return index, grid.groups[slot[0]][slot[1]]
-    return None
-
-
 class _Runs:
     """Pieces of text (words, or single characters) gathered into runs on one line and in one table cell."""
 
@@ -294,7 +297,7 @@ class _Runs:
             self.parts = []
 
     def add(self, text: str, x0: float, top: float, x1: float, bottom: float, space: bool) -> None:
-        key = _locate(self.grids, (x0 + x1) / 2, (top + bottom) / 2) if self.grids else None
+        key = cell_of(self.grids, (x0 + x1) / 2, (top + bottom) / 2) if self.grids else None
         height = bottom - top
         if self.parts and (
             key != self.key
@@ -311,11 +314,6 @@ class _Runs:
         else:
             self.x0, self.top, self.x1, self.bottom, self.key = x0, top, x1, bottom, key
         self.parts.append(text)
-
-
-def _straddles(grids: list[Grid], x0: float, x1: float, y: float) -> bool:
-    """Whether a piece of text crosses a cell border of a grid, so it must be split by character."""
-    return any(grid.ys[0] <= y <= grid.ys[-1] and any(x0 + 1 < x < x1 - 1 for x in grid.xs[1:-1]) for grid in grids)
 
 
 _WORD = re.compile(r"[^\s\x00]+")
@@ -365,7 +363,7 @@ def _text(textpage: pdfium.PdfTextPage, view: _View, grids: list[Grid]) -> _Text
             height > 0
             and abs((first[1] + first[3]) - (last[1] + last[3])) <= height
             and x1 >= x0
-            and not (grids and _straddles(grids, x0, x1, (top + bottom) / 2))
+            and not (grids and crosses_cells(grids, x0, x1, (top + bottom) / 2))
         ):
             runs.add(match.group(), x0, top, x1, bottom, bool(between))
             continue

@@ -1,0 +1,157 @@
+"""OCR readers: images and scanned or garbled PDF pages read by RapidOCR into the same rows as a text PDF.
+
+The pictures are made in the test: invented forms of 青禾县总工会 rendered by
+WeasyPrint and rasterised by pypdfium2 at 200 dpi. OCR costs seconds a page,
+so there are few of them and the pages are small (A5). They run wherever the
+``jixiao[ocr]`` extra is installed; the missing-extra message is tested by
+hiding the module.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import sys
+
+import pypdfium2 as pdfium
+import pytest
+import weasyprint
+
+from jixiao.read import ocr as ocr_module
+from jixiao.read.ocr import OCR_DPI, engine, read_image
+from jixiao.read.pdf import read_pdf
+from jixiao.read.source import ReadError, Row, Source
+
+pytest.importorskip("rapidocr_onnxruntime", reason="the ocr extra (jixiao[ocr]) is not installed")
+
+STYLE = """
+@page { size: A5; margin: 1.2cm; }
+body { font-family: "Noto Sans CJK SC"; font-size: 11pt; }
+table { border-collapse: collapse; width: 100%; }
+td { border: 1pt solid black; padding: 3pt; }
+table.plain td { border: none; padding: 2pt 36pt 2pt 0; }
+table.plain { width: auto; }
+"""
+FORM = """
+<p>项目支出绩效自评表</p>
+<table>
+<tr><td colspan="2">项目名称</td><td colspan="3">职工书屋建设</td></tr>
+<tr><td rowspan="3">项目资金</td><td>资金来源</td><td>年初预算数</td><td>全年预算数</td><td>全年执行数</td></tr>
+<tr><td>年度资金总额</td><td>20.00</td><td>20.00</td><td>18.00</td></tr>
+<tr><td>财政拨款</td><td>20.00</td><td>20.00</td><td>18.00</td></tr>
+</table>
+"""
+FORM_ROWS = [
+    [("项目名称", False), ("项目名称", True), ("职工书屋建设", False), ("职工书屋建设", True), ("职工书屋建设", True)],
+    [("项目资金", False), ("资金来源", False), ("年初预算数", False), ("全年预算数", False), ("全年执行数", False)],
+    [("项目资金", True), ("年度资金总额", False), ("20.00", False), ("20.00", False), ("18.00", False)],
+    [("项目资金", True), ("财政拨款", False), ("20.00", False), ("20.00", False), ("18.00", False)],
+]
+LIST = """
+<p>已完成项目如下</p>
+<table class="plain">
+<tr><td>职工书屋</td><td>12.50</td><td>已完成</td></tr>
+<tr><td>技能竞赛</td><td>8.00</td><td>已完成</td></tr>
+</table>
+"""
+
+
+def render(body: str) -> bytes:
+    page = f"<html><head><meta charset='utf-8'><style>{STYLE}</style></head><body>{body}</body></html>"
+    data: bytes = weasyprint.HTML(string=page).write_pdf()
+    return data
+
+
+def rasterise(pdf: bytes) -> bytes:
+    """The first page as a PNG at the OCR resolution."""
+    page = pdfium.PdfDocument(pdf)[0]
+    image = page.render(scale=OCR_DPI / 72, grayscale=True).to_pil()
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG", dpi=(OCR_DPI, OCR_DPI))
+    return buffer.getvalue()
+
+
+def cells(row: Row) -> list[tuple[str, bool]]:
+    return [(cell.text, cell.inherited) for cell in row.cells]
+
+
+@pytest.fixture(scope="module")
+def form_png() -> bytes:
+    return rasterise(render(FORM))
+
+
+@pytest.fixture(scope="module")
+def scanned() -> Source:
+    """Page 1 a bare scan of the form; page 2 a scan of a list under a text layer of CJK radicals."""
+    form_image = base64.b64encode(rasterise(render(FORM))).decode()
+    list_image = base64.b64encode(rasterise(render(LIST))).decode()
+    garbage = "⺁⺂⺃⺄⺅⺆⺇⺈⺉⺊⺋⺌⺍⺎⺏⺐⺑⺒⺓⺔" * 3
+    full = "position:absolute; left:0; top:0; width:148mm; height:210mm"
+    body = (
+        f"<div style='position:relative; height:200mm; page-break-after:always'>"
+        f"<img style='{full}' src='data:image/png;base64,{form_image}'></div>"
+        f"<div style='position:relative; height:200mm'>"
+        f"<img style='{full}' src='data:image/png;base64,{list_image}'>"
+        f"<p style='position:absolute; left:20mm; top:20mm; color:rgba(0,0,0,0)'>{garbage}</p></div>"
+    )
+    style = "@page { size: A5; margin: 0 } body { margin: 0 }"
+    page = f"<html><head><style>{style}</style></head><body>{body}</body></html>"
+    data: bytes = weasyprint.HTML(string=page).write_pdf()
+    assert len(pdfium.PdfDocument(data)) == 2
+    return read_pdf(data, "scanned.pdf")
+
+
+def test_one_engine_per_process() -> None:
+    assert engine() is engine()
+
+
+def test_image_table_cells_and_merges_from_ruling_lines(form_png: bytes) -> None:
+    source = read_image(form_png, "form.png")
+    assert source.format == "image"
+    assert source.notes == ["图片文件，已用文字识别（OCR）读取，请核对识别出的文字和数字"]
+    assert source.lines[0] == "项目支出绩效自评表"
+    assert [cells(row) for row in source.rows if row.table] == FORM_ROWS
+    assert all(row.page == 1 for row in source.rows)
+
+
+def test_scanned_and_garbled_pages_are_read_by_ocr(scanned: Source) -> None:
+    assert scanned.format == "pdf"
+    assert scanned.notes == [
+        "第 1 页为扫描页，已用文字识别（OCR）读取，请核对识别出的文字和数字",
+        "第 2 页的文字层无法识别（乱码），已改用文字识别（OCR）读取",
+    ]
+    assert [cells(row) for row in scanned.rows if row.table and row.page == 1] == FORM_ROWS
+    assert not any("⺁" in line for line in scanned.lines)
+
+
+def test_unruled_rows_from_box_geometry(scanned: Source) -> None:
+    page_two = [row for row in scanned.rows if row.page == 2]
+    assert [(row.table, row.texts) for row in page_two] == [
+        (False, ["已完成项目如下"]),
+        (True, ["职工书屋", "12.50", "已完成"]),
+        (True, ["技能竞赛", "8.00", "已完成"]),
+    ]
+
+
+def test_missing_ocr_extra_is_a_read_error(form_png: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "rapidocr_onnxruntime", None)  # import now raises ImportError
+    monkeypatch.setattr(ocr_module, "_engine", None)
+    with pytest.raises(ReadError, match=r"需要文字识别（OCR）.*jixiao\[ocr\]"):
+        read_image(form_png, "form.png")
+    scan = io.BytesIO()
+    from PIL import Image
+
+    Image.open(io.BytesIO(form_png)).save(scan, "PDF", resolution=OCR_DPI)
+    with pytest.raises(ReadError, match=r"jixiao\[ocr\]"):
+        read_pdf(scan.getvalue(), "scan.pdf")
+
+
+def test_damaged_and_blank_images_are_read_errors(form_png: bytes) -> None:
+    with pytest.raises(ReadError, match="图片已损坏"):
+        read_image(form_png[: len(form_png) // 2], "cut.png")
+    from PIL import Image
+
+    blank = io.BytesIO()
+    Image.new("L", (400, 300), 255).save(blank, "PNG")
+    with pytest.raises(ReadError, match="图片中没有识别出任何文字"):
+        read_image(blank.getvalue(), "blank.png")
