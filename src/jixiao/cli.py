@@ -245,6 +245,33 @@ def _compact(values: object) -> str:
 
 
 @app.command()
+def synth(
+    out: Annotated[Path, typer.Option("--out", "-o", help="输出目录 / output folder")],
+    count: Annotated[int, typer.Option("--count", "-n", help="文档数 / number of documents")] = 20,
+    seed: Annotated[int, typer.Option("--seed", help="随机种子 / seed")] = 1,
+    formats: Annotated[
+        str, typer.Option("--formats", help="输出格式，逗号分隔 / formats: text,html,xlsx,docx,pdf")
+    ] = "text,html,xlsx,docx,pdf",
+) -> None:
+    """生成合成测试文档（含预埋缺陷）及 <文件名>.expected.json / write the synthetic corpus."""
+    from jixiao.read.source import ReadError
+    from jixiao.synth.corpus import FORMATS, corpus, write_sample
+
+    chosen = [name.strip() for name in formats.split(",") if name.strip()]
+    unknown = [name for name in chosen if name not in FORMATS]
+    if unknown or not chosen or count < 1:
+        console.print(f"[red]格式应为 {'、'.join(FORMATS)} 中的一个或多个，文档数至少为 1[/red]")
+        raise typer.Exit(2)
+    written = 0
+    for sample in corpus(count, seed):
+        try:
+            written += len(write_sample(sample, out, chosen))
+        except ReadError as error:
+            console.print(f"[red]{escape(sample.stem)}: {escape(str(error))}[/red]")
+    console.print(f"已生成 {count} 份文档，共 {written} 个文件 / wrote {written} files: {escape(str(out))}")
+
+
+@app.command()
 def serve(
     host: Annotated[str, typer.Option("--host", help="监听地址 / address")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="端口 / port")] = 8000,

@@ -654,14 +654,22 @@ class Build:
         parts = facts.three_public_parts
         total = facts.three_public_total if facts.three_public_total is not None else sum(parts, ZERO)
         spend = facts.accounts_spend if facts.accounts_spend is not None else facts.unit_executed
+        year, unit = self.year, self.unit
         return [
-            f"{self.year}年度收入总计{money(income)}万元，支出总计{money(facts.unit_executed)}万元。",
+            "第一部分 部门概况",
+            f"{unit}主要负责本行业领域的政策执行、业务管理和公共服务工作。内设办公室、计划财务股和业务股，无下属预算单位。",
+            f"第二部分 {year}年度部门决算情况说明",
+            f"{year}年度收入总计{money(income)}万元，支出总计{money(facts.unit_executed)}万元。",
             f"本年收入合计{money(income)}万元，其中一般公共预算财政拨款收入{money(facts.income_fiscal)}万元、"
             f"其他收入{money(facts.income_other)}万元。",
             f"本年支出合计{money(spend)}万元，其中基本支出{money(facts.basic)}万元、项目支出{money(facts.project_spend)}万元。",
             f"“三公”经费支出合计{money(total)}万元，其中因公出国（境）费{money(parts[0])}万元，"
             f"公务用车购置及运行维护费{money(parts[1])}万元，公务接待费{money(parts[2])}万元。",
             f"基本支出{money(facts.basic)}万元，其中人员经费{money(facts.personnel)}万元、公用经费{money(facts.public)}万元。",
+            "第三部分 名词解释",
+            "财政拨款收入：指本级财政当年拨付的资金。基本支出：指为保障机构正常运转、完成日常工作任务而发生的支出。",
+            "第四部分 决算报表",
+            "收入支出决算总表、收入决算表、支出决算表等报表详见附件。",
         ]
 
     def _analysis(self, dept: DepartmentForm) -> str:

@@ -41,6 +41,7 @@ class Defect:
     check: str
     plant: Plant
     text_only: bool = False
+    narrow: bool = False  # applies to few documents (one profile, a framework form, a 决算说明): tried first
 
 
 # ---- choosing what to spoil ----------------------------------------------------------------------
@@ -867,7 +868,6 @@ def claim_section(build: Build) -> bool:
         build.score_row(row)
         build.layout.claims.add(position)
         _take(build, "report:layout")
-        build.text_only = True
         retotal(form, build.profile, grade=form.grade is not None)
         build.refresh_goals(index)
         _take(build, f"form:{index}")
@@ -913,7 +913,6 @@ def problems_empty(build: Build) -> bool:
         return False
     build.layout.problems = build.rng.choice(("无。", "无", "暂无"))
     _take(build, "report:layout")
-    build.text_only = True
     build.expect("report.problems_empty", build.report, None)
     return True
 
@@ -923,7 +922,6 @@ def section_missing(build: Build) -> bool:
         return False
     build.layout.omit.add(build.rng.choice(("problems", "measures")))
     _take(build, "report:layout")
-    build.text_only = True
     build.expect("report.section_missing", build.report, None)
     return True
 
@@ -973,7 +971,7 @@ def structure(build: Build) -> bool:
 DEFECTS: tuple[Defect, ...] = (
     Defect("funds_rate", "funds.rate_mismatch", funds_rate),
     Defect("funds_score", "funds.score_mismatch", funds_score),
-    Defect("funds_rule_unknown", "funds.score_rule_unknown", funds_rule_unknown),
+    Defect("funds_rule_unknown", "funds.score_rule_unknown", funds_rule_unknown, narrow=True),
     Defect("funds_denominator", "funds.denominator_initial", funds_denominator),
     Defect("funds_overspent", "funds.overspent", funds_overspent),
     Defect("funds_zero", "funds.zero_budget", funds_zero),
@@ -997,14 +995,14 @@ DEFECTS: tuple[Defect, ...] = (
     Defect("w_nonstandard", "weights.nonstandard", w_nonstandard),
     Defect("total_sum", "total.sum_mismatch", total_sum),
     Defect("total_grade", "total.grade_mismatch", total_grade),
-    Defect("dept_balance", "dept.balance", dept_balance),
-    Defect("dept_subtotal", "dept.subtotal_mismatch", dept_subtotal),
-    Defect("dept_weight_sum", "dept.weight_sum", dept_weight_sum),
-    Defect("dept_score_over", "dept.score_over_weight", dept_score_over),
-    Defect("dept_ratio", "dept.ratio_mismatch", dept_ratio),
-    Defect("dept_direction", "dept.ratio_direction_full", dept_direction),
+    Defect("dept_balance", "dept.balance", dept_balance, narrow=True),
+    Defect("dept_subtotal", "dept.subtotal_mismatch", dept_subtotal, narrow=True),
+    Defect("dept_weight_sum", "dept.weight_sum", dept_weight_sum, narrow=True),
+    Defect("dept_score_over", "dept.score_over_weight", dept_score_over, narrow=True),
+    Defect("dept_ratio", "dept.ratio_mismatch", dept_ratio, narrow=True),
+    Defect("dept_direction", "dept.ratio_direction_full", dept_direction, narrow=True),
     Defect("text_report_score", "text.table_mismatch", text_report_score),
-    Defect("text_dept_analysis", "text.table_mismatch", text_dept_analysis),
+    Defect("text_dept_analysis", "text.table_mismatch", text_dept_analysis, narrow=True),
     Defect("arith_sum", "arith.sum_mismatch", arith_sum),
     Defect("arith_rate", "arith.rate_mismatch", arith_rate),
     Defect("arith_change", "arith.change_mismatch", arith_change),
@@ -1014,10 +1012,10 @@ DEFECTS: tuple[Defect, ...] = (
     Defect("year_form", "year.mismatch", year_form),
     Defect("problems_empty", "report.problems_empty", problems_empty, text_only=True),
     Defect("section_missing", "report.section_missing", section_missing, text_only=True),
-    Defect("section_missing_dept", "report.section_missing", section_missing_dept),
+    Defect("section_missing_dept", "report.section_missing", section_missing_dept, text_only=True, narrow=True),
     Defect("residue", "report.template_residue", residue),
-    Defect("three_public", "accounts.three_public_breakdown", three_public),
-    Defect("structure", "accounts.structure_sum", structure),
+    Defect("three_public", "accounts.three_public_breakdown", three_public, narrow=True),
+    Defect("structure", "accounts.structure_sum", structure, narrow=True),
 )
 BY_NAME: dict[str, Defect] = {defect.name: defect for defect in DEFECTS}
 
@@ -1027,6 +1025,7 @@ def plant(build: Build, defect: Defect) -> bool:
     if not defect.plant(build):
         return False
     build.defects.append(defect.name)
+    build.text_only = build.text_only or defect.text_only
     return True
 
 

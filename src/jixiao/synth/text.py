@@ -202,7 +202,7 @@ def draft_report(sample: Sample, index: int) -> list[str]:
     pick = sum(map(ord, sample.stem))
     title = report.title or ""
     if "决算" in title and "绩效" not in title:
-        body = _accounts(report)
+        body: list[str] = []  # a 决算说明's parts are all prose the sample carries
     elif report.projects and len(report.projects) == 1 and report.budget.executed is None:
         body = _single(report, sample, layout, pick)
     else:
@@ -261,21 +261,6 @@ def _department(report: ReportForm, sample: Sample, layout: TextLayout, pick: in
         "自评结果将作为以后年度预算安排的重要参考，并按规定在门户网站公开。",
     ]
     return lines
-
-
-def _accounts(report: ReportForm) -> list[str]:
-    unit = report.department or ""
-    return [
-        "第一部分 部门概况",
-        f"{unit}主要负责本行业领域的政策执行、业务管理和公共服务工作。",
-        "内设办公室、计划财务股和业务股，无下属预算单位。",
-        f"第二部分 {report.year}年度部门决算情况说明",
-        "本部门决算收支情况说明如下。",
-        "第三部分 名词解释",
-        "财政拨款收入：指本级财政当年拨付的资金。基本支出：指为保障机构正常运转、完成日常工作任务而发生的支出。",
-        "第四部分 决算报表",
-        "收入支出决算总表、收入决算表、支出决算表等报表详见附件。",
-    ]
 
 
 def render_text(sample: Sample) -> str:
