@@ -237,6 +237,24 @@ def test_running_heads_and_page_numbers_are_dropped(long_table: Source) -> None:
     assert not any("绩效自评材料" in line or re.fullmatch(r"第 ?\d+ ?页", line) for line in long_table.lines)
 
 
+def test_a_title_repeated_on_every_page_is_not_a_running_head() -> None:
+    """One form a page, narrow margins: the same title at the same place on every page is content."""
+    forms = "".join(
+        f"<div style='page-break-after: always'><p style='text-indent:0'>项目支出绩效自评表</p>"
+        f"<p style='text-indent:0'>（2023年度）</p><table><tr><td>项目名称</td><td>{name}</td></tr>"
+        f"<tr><td>主管部门</td><td>青禾县总工会</td></tr></table></div>"
+        for name in ("职工书屋建设", "技能竞赛", "困难职工帮扶", "劳模疗休养")
+    )
+    style = "@page { margin: 1.5cm; @bottom-center { content: counter(page); font-family: 'Noto Sans CJK SC'; } }"
+    data = render(forms, style)
+    assert len(pdfium.PdfDocument(data)) == 4
+    source = read_pdf(data, "forms.pdf")
+    assert source.lines.count("项目支出绩效自评表") == 4
+    assert source.lines.count("（2023年度）") == 4
+    assert not any(line.isdigit() for line in source.lines)  # the bare page numbers are dropped
+    assert [row.page for row in source.rows if row.texts[0] == "项目名称"] == [1, 2, 3, 4]
+
+
 NARRATIVE = [
     "一、基本情况",
     "青禾县总工会围绕职工素质提升工程，组织开展岗位练兵、技能竞赛和职工书屋建设，全年培训职工一千二百六十人次，"

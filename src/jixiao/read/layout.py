@@ -59,7 +59,8 @@ MIN_RULE = 3.0  # shorter strokes are glyph parts or dots, not borders
 MAX_THICK = 4.0  # a border is thinner than this; thicker shapes are fills
 MAX_LINES = 3000  # merged ruling lines per page before the page counts as a drawing, not a form
 _COVER = 0.5  # share of a slot edge a rule must cover to separate two slots
-_HEAD_ZONE = 0.12  # top and bottom share of the page where running heads and page numbers live
+_NUMBER_ZONE = 0.12  # top and bottom share of the page where a page number may stand
+_HEAD_ZONE = 0.07  # the outer band where a repeated line is a running head: above a 2 cm body margin
 
 
 @dataclass(slots=True)
@@ -543,35 +544,60 @@ _PAGE_NUMBER = re.compile(
 _DIGITS = re.compile(r"\d+")
 
 
-def _in_margin(para: Para, page: Page) -> bool:
-    return para.bottom <= page.height * _HEAD_ZONE or para.top >= page.height * (1 - _HEAD_ZONE)
+def _in_band(para: Para, page: Page, share: float) -> bool:
+    return para.bottom <= page.height * share or para.top >= page.height * (1 - share)
 
 
 def _drop_running_heads(pages: Sequence[Page]) -> None:
-    """Remove page numbers and lines repeated at the same place in the margins of most pages."""
+    """Remove page numbers and running heads: lines repeated at one place in the outer band of most pages.
+
+    A form title repeated on every page (one form a page) must stay, so a
+    running head has to sit in the outer band, stand a line apart from the
+    body and be no larger than the body text; page numbers may stand a
+    little further in.
+    """
+    heights = [block.height for page in pages for block in page.blocks if isinstance(block, Para)]
+    body = statistics.median(heights) if heights else 0.0
 
     def key(para: Para, page: Page) -> tuple[str, int]:
         edge = "top" if para.bottom <= page.height * _HEAD_ZONE else "bottom"
         offset = para.top if edge == "top" else page.height - para.bottom
         return f"{edge}:{_DIGITS.sub('#', para.text.replace(' ', ''))}", round(offset / 6)
 
+    def candidate(page: Page, index: int) -> bool:
+        block = page.blocks[index]
+        if not (isinstance(block, Para) and _in_band(block, page, _HEAD_ZONE) and block.height <= 1.15 * body):
+            return False
+        if block.bottom <= page.height * _HEAD_ZONE:  # a head stands apart from what follows it
+            after = page.blocks[index + 1] if index + 1 < len(page.blocks) else None
+            return after is None or after.top - block.bottom >= block.height
+        before = page.blocks[index - 1] if index else None
+        return before is None or block.top - before.bottom >= block.height
+
     counts: Counter[tuple[str, int]] = Counter()
     for page in pages:
         counts.update(
-            {key(block, page) for block in page.blocks if isinstance(block, Para) and _in_margin(block, page)}
+            {
+                key(block, page)
+                for index, block in enumerate(page.blocks)
+                if isinstance(block, Para) and candidate(page, index)
+            }
         )
     needed = max(2, (len(pages) + 1) // 2)
 
-    def running(block: Block, page: Page) -> bool:
-        if not isinstance(block, Para) or not _in_margin(block, page):
+    def running(page: Page, index: int) -> bool:
+        block = page.blocks[index]
+        if not isinstance(block, Para):
             return False
-        if _PAGE_NUMBER.match(block.text.strip()):
+        if _in_band(block, page, _NUMBER_ZONE) and _PAGE_NUMBER.match(block.text.strip()):
             return True
+        if not candidate(page, index):
+            return False
         text, offset = key(block, page)
         return sum(counts[(text, near)] for near in (offset - 1, offset, offset + 1)) >= needed
 
     for page in pages:
-        page.blocks = [block for block in page.blocks if not running(block, page)]
+        page.blocks = [block for index, block in enumerate(page.blocks) if not running(page, index)]
 
 
 _MARKER = re.compile(
