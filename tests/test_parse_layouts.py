@@ -106,3 +106,48 @@ def test_report_itemising_project_funds() -> None:
         ("职工互助金", Decimal(200), "project"),
         ("工会阵地建设经费（含设备、维修）", Decimal(100), "project"),
     ]
+
+
+def _blank_cells_form(total_row: str, goal_row: str) -> ProjectForm:
+    """A tab-separated project form (every grid column kept) with the given total and goal rows."""
+    text = "\n".join(
+        [
+            "项目支出绩效自评表",
+            "（2023年度）",
+            "项目名称\t青禾职工书屋建设\t\t\t\t\t",
+            "主管部门\t青禾县总工会\t\t实施单位\t青禾县总工会\t\t",
+            "项目资金（万元）\t\t年初预算数\t全年预算数\t全年执行数\t分值\t执行率\t得分",
+            "\t年度资金总额\t20\t20\t18\t10\t90%\t9",
+            "年度总体目标\t预期目标\t\t\t实际完成情况\t\t",
+            goal_row,
+            "绩效指标\t一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分",
+            "\t产出指标\t数量指标\t新建书屋数量\t≥10个\t10个\t50\t50",
+            "\t满意度指标\t服务对象满意度指标\t职工满意度\t≥90%\t95%\t40\t40",
+            total_row,
+        ]
+    )
+    forms = parse_source(read_text(text, "blank.txt"))
+    assert len(forms) == 1 and isinstance(forms[0], ProjectForm)
+    return forms[0]
+
+
+def test_total_row_with_blank_score_is_a_weight_total() -> None:
+    form = _blank_cells_form("总分\t\t\t\t\t\t100\t", "\t新建书屋10个\t\t\t建成书屋10个\t\t")
+    assert form.total_weight == Decimal(100)
+    assert form.total_score is None
+
+
+def test_total_row_with_both_values_keeps_both() -> None:
+    form = _blank_cells_form("总分\t\t\t\t\t\t100\t99", "\t新建书屋10个\t\t\t建成书屋10个\t\t")
+    assert (form.total_weight, form.total_score) == (Decimal(100), Decimal(99))
+
+
+def test_blank_expected_goal_leaves_the_actual_in_its_place() -> None:
+    form = _blank_cells_form("总分\t\t\t\t\t\t100\t99", "\t\t\t\t建成书屋10个\t\t")
+    assert form.goals.expected is None
+    assert form.goals.actual == "建成书屋10个"
+
+
+def test_goal_texts_in_both_columns_are_expected_then_actual() -> None:
+    form = _blank_cells_form("总分\t\t\t\t\t\t100\t99", "\t新建书屋10个\t\t\t建成书屋10个\t\t")
+    assert (form.goals.expected, form.goals.actual) == ("新建书屋10个", "建成书屋10个")

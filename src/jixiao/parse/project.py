@@ -65,6 +65,7 @@ class ProjectParser:
         self.funds_cols: _Columns | None = None
         self.funds_unit = "万元"
         self.pair_cols: dict[int, str] = {}
+        self.blank_expected = False
         self.goal_cols: tuple[int, int] | None = None
         self.goal_texts: list[tuple[str, Row, Cell]] = []
         self.ind_cols: _Columns | None = None
@@ -97,7 +98,11 @@ class ProjectParser:
 
     def finish(self) -> ProjectForm:
         form = self.form
-        if self.goal_texts:
+        if self.blank_expected and len(self.goal_texts) == 1:
+            actual = self.goal_texts[0]
+            form.goals.actual = actual[0]
+            form.provenance["goals.actual"] = loc(actual[1], actual[2])
+        elif self.goal_texts:
             expected = self.goal_texts[0]
             form.goals.expected = expected[0]
             form.provenance["goals.expected"] = loc(expected[1], expected[2])
@@ -241,6 +246,17 @@ class ProjectParser:
             text = value_text(cell.text)
             if text and not vocab.bare_label(text).startswith("年度总体目标") and len(self.goal_texts) < 2:
                 self.goal_texts.append((text, row, cell))
+        if len(self.goal_texts) == 1 and self._blank_expected(row, self.goal_texts[0][2]):
+            self.blank_expected = True
+
+    def _blank_expected(self, row: Row, cell: Cell) -> bool:
+        """The one goal text stands under 实际完成情况 while the 预期目标 cell of the same grid row is
+        blank: the expected goal was left empty, the text is the actual one."""
+        if self.goal_cols is None:
+            return False
+        expected, actual = self.goal_cols
+        blank = next((other for other in row.cells if other.col == expected), None)
+        return cell.col == actual and blank is not None and not blank.text.strip() and not blank.inherited
 
     # ---- indicators -----------------------------------------------------------------------------
 
@@ -271,6 +287,11 @@ class ProjectParser:
     def _total_row(self, row: Row) -> None:
         numbers = [(cell, parse_number(cell.text)) for cell in row.cells[1:]]
         values = [(cell, value) for cell, value in numbers if value is not None]
+        if len(values) == 1 and self._in_weight_column(row, values[0][0]):
+            self.form.total_weight = values[0][1]
+            self.form.provenance["total_weight"] = loc(row, values[0][0])
+            self.done = True
+            return
         if len(values) >= 2:
             self.form.total_weight = values[-2][1]
             self.form.provenance["total_weight"] = loc(row, values[-2][0])
@@ -278,6 +299,17 @@ class ProjectParser:
             self.form.total_score = values[-1][1]
             self.form.provenance["total_score"] = loc(row, values[-1][0])
         self.done = True
+
+    def _in_weight_column(self, row: Row, cell: Cell) -> bool:
+        """A lone total standing exactly under 分值, its 得分 cell blank or trimmed off the row's end: only
+        a row that keeps the grid (a workbook, a Word table, a tab dump) puts it there, so the column
+        can be trusted; a dump that lost its empty cells moves it next to the label instead."""
+        cols = self.ind_cols.cols if self.ind_cols is not None else {}
+        weight, score = cols.get("weight"), cols.get("score")
+        if weight is None or score is None or weight < 2 or cell.col != weight:
+            return False
+        blank = next((other for other in row.cells if other.col == score), None)
+        return blank is None or not blank.text.strip()
 
     def _grade_row(self, row: Row) -> bool:
         _, found = grade_cell(row)
