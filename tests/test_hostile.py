@@ -620,10 +620,11 @@ def _refuses(data: bytes, name: str) -> Source:
     raise ReadError("文件已损坏（测试）")
 
 
-def test_a_reader_that_overruns_is_killed_at_the_deadline() -> None:
+@pytest.mark.parametrize("isolate", [False, True], ids=["worker", "isolated"])
+def test_a_reader_that_overruns_is_killed_at_the_deadline(isolate: bool) -> None:
     started = time.monotonic()
     with pytest.raises(ReadError, match=r"读取超时（超过 1 秒），已中止"):
-        guarded_read(_sleeps, b"x", "slow.docx", timeout=1)
+        guarded_read(_sleeps, b"x", "slow.docx", timeout=1, isolate=isolate)
     assert time.monotonic() - started < 5
 
 
@@ -633,19 +634,22 @@ def test_the_deadline_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch
         guarded_read(_sleeps, b"x", "slow.docx")
 
 
-def test_a_reader_that_allocates_without_end_gets_a_memory_message() -> None:
+@pytest.mark.parametrize("isolate", [False, True], ids=["worker", "isolated"])
+def test_a_reader_that_allocates_without_end_gets_a_memory_message(isolate: bool) -> None:
     with pytest.raises(ReadError, match="内存超出上限（256 MB）"):
-        guarded_read(_allocates, b"x", "greedy.xlsx", memory_mb=256)
+        guarded_read(_allocates, b"x", "greedy.xlsx", memory_mb=256, isolate=isolate)
 
 
-def test_a_reader_that_crashes_is_reported_not_fatal() -> None:
+@pytest.mark.parametrize("isolate", [False, True], ids=["worker", "isolated"])
+def test_a_reader_that_crashes_is_reported_not_fatal(isolate: bool) -> None:
     with pytest.raises(ReadError, match="崩溃（信号 SIGSEGV）"):
-        guarded_read(_segfaults, b"x", "crash.pdf")
+        guarded_read(_segfaults, b"x", "crash.pdf", isolate=isolate)
 
 
-def test_a_reader_bug_surfaces_with_the_child_traceback() -> None:
+@pytest.mark.parametrize("isolate", [False, True], ids=["worker", "isolated"])
+def test_a_reader_bug_surfaces_with_the_child_traceback(isolate: bool) -> None:
     with pytest.raises(ReaderCrash, match="UnicodeDecodeError") as raised:
-        guarded_read(_buggy, "青禾".encode(), "bug.docx")
+        guarded_read(_buggy, "青禾".encode(), "bug.docx", isolate=isolate)
     assert "_buggy" in str(raised.value)
 
 
@@ -658,6 +662,23 @@ def test_read_errors_and_sources_cross_the_process_boundary(bases: dict[str, byt
         ("项目名称", False),
         ("青禾职工书屋建设", False),
     ]
+
+
+def test_good_files_read_after_every_kind_of_failure(bases: dict[str, bytes]) -> None:
+    """Whatever killed or upset the reader before, the next file is read normally."""
+    failures: list[tuple[Callable[[bytes, str], Source], float | None, int | None]] = [
+        (_segfaults, None, None), (_sleeps, 1, None), (_allocates, None, 256), (_buggy, None, None),
+        (_refuses, None, None),
+    ]  # fmt: skip
+    for reader, timeout, memory_mb in failures:
+        with pytest.raises((ReadError, ReaderCrash)):
+            guarded_read(reader, "青禾".encode(), "bad.docx", timeout=timeout, memory_mb=memory_mb)
+        assert read_bytes(bases["docx"], "form.docx").lines[0] == "项目支出绩效自评表"
+
+
+def test_a_reader_that_cannot_be_sent_to_the_worker_gets_a_child_of_its_own() -> None:
+    with pytest.raises(ReadError, match="读取超时"):
+        guarded_read(lambda data, name: _sleeps(data, name), b"x", "slow.docx", timeout=1)
 
 
 def test_a_timeout_of_zero_reads_in_process(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -48,26 +48,17 @@ def _office_kind(data: bytes, name: str) -> str | None:
     return None
 
 
-def _read_office(data: bytes, name: str) -> Source:
-    """docx/xlsx/xls by the bytes; runs in the guarded child (see :mod:`jixiao.read.guard`)."""
-    if _office_kind(data, name) == "docx":
-        from jixiao.read.docx import read_docx
-
-        return read_docx(data, name)
-    from jixiao.read.xlsx import read_workbook
-
-    return read_workbook(data, name)
-
-
 def read_bytes(data: bytes, name: str, origin: str | os.PathLike[str] | None = None) -> Source:
     """Read a file's bytes; ``origin`` (its path) lets a batch-converted .doc find its conversion."""
     if not data.strip():
         raise ReadError("文件为空")
     office = _office_kind(data, name)
     if office in ("docx", "xlsx", "xls"):
+        from jixiao.read.docx import read_docx  # imported here, once, not in every forked child
         from jixiao.read.guard import guarded_read
+        from jixiao.read.xlsx import read_workbook
 
-        return guarded_read(_read_office, data, name)
+        return guarded_read(read_docx if office == "docx" else read_workbook, data, name)
     if office in ("doc", "wps"):
         from jixiao.read.convert import read_legacy
 
