@@ -151,3 +151,36 @@ def test_blank_expected_goal_leaves_the_actual_in_its_place() -> None:
 def test_goal_texts_in_both_columns_are_expected_then_actual() -> None:
     form = _blank_cells_form("总分\t\t\t\t\t\t100\t99", "\t新建书屋10个\t\t\t建成书屋10个\t\t")
     assert (form.goals.expected, form.goals.actual) == ("新建书屋10个", "建成书屋10个")
+
+
+def _framework_form(indicator_rows: list[str]) -> DepartmentForm:
+    text = "\n".join(
+        [
+            "2023年度部门整体支出绩效自评表",
+            "部门名称\t青禾县总工会",
+            "一级指标\t二级指标\t三级指标\t参考分值\t设定分值\t得分\t评分依据",
+            *indicator_rows,
+        ]
+    )
+    forms = parse_source(read_text(text, "framework.txt"))
+    assert len(forms) == 1 and isinstance(forms[0], DepartmentForm)
+    return forms[0]
+
+
+def test_framework_row_with_blank_reference_weight_keeps_its_columns() -> None:
+    form = _framework_form(
+        [
+            "投入\t目标设定\t绩效目标合理性\t10\t10\t9\t目标基本合理",
+            "\t预算配置\t在职人员控制率\t\t5\t5\t在职人数未超编",
+        ]
+    )
+    row = form.indicators[1]
+    assert (row.reference_weight, row.weight, row.score) == (None, Decimal(5), Decimal(5))
+    first = form.indicators[0]
+    assert (first.reference_weight, first.weight, first.score) == (Decimal(10), Decimal(10), Decimal(9))
+
+
+def test_framework_row_from_a_dump_that_lost_its_grid_reads_in_order() -> None:
+    form = _framework_form(["投入", "目标设定", "绩效目标合理性  10  10  9  目标基本合理"])
+    row = form.indicators[0]
+    assert (row.reference_weight, row.weight, row.score) == (Decimal(10), Decimal(10), Decimal(9))

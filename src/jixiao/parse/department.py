@@ -41,10 +41,14 @@ def _uses_project_layout(rows: list[Row]) -> bool:
     return hits >= 3
 
 
+_NUMERIC = frozenset({"reference_weight", "weight", "score"})
+
+
 class FrameworkParser:
     def __init__(self, form: DepartmentForm) -> None:
         self.form = form
         self.columns: list[str] = []
+        self.positions: dict[str, int] = {}  # grid column of each numeric header, where the header says
         self.level1: str | None = None
         self.level2: str | None = None
         self.level2_labels: dict[str, str] = {}
@@ -96,14 +100,17 @@ class FrameworkParser:
 
     def _try_header(self, row: Row) -> None:
         found: list[str] = []
+        positions: dict[str, int] = {}
         for cell in row.cells:
             if len(cell.text) > _LABEL_MAX:
                 continue
             sem = vocab.DEPARTMENT_COLUMNS.get(vocab.bare_label(cell.text))
             if sem is not None and sem not in found:
                 found.append(sem)
+                positions[sem] = cell.col
         if ("score" in found and len(found) >= 2) or {"reference_weight", "weight"} <= set(found):
             self.columns = found
+            self.positions = {sem: col for sem, col in positions.items() if sem in _NUMERIC}
             if "score" not in self.columns:
                 self.columns.append("score")
 
@@ -120,6 +127,9 @@ class FrameworkParser:
             elif sem not in merged:
                 merged.append(sem)
         self.columns = merged
+        for cell, sub in zip(row.cells, subs, strict=True):
+            if sub is not None and sub in _NUMERIC:
+                self.positions[sub] = cell.col
         return True
 
     # ---- rows -----------------------------------------------------------------------------------
@@ -194,12 +204,18 @@ class FrameworkParser:
         fields: dict[str, tuple[Cell, object]] = {}
         numeric = [c for c in values if parse_number(c.text) is not None]
         texts = [c for c in values if text_of(c) and parse_number(c.text) is None]
-        weight_cols = [s for s in self.columns if s in ("reference_weight", "weight")]
-        for sem, cell in zip(weight_cols, numeric, strict=False):
-            fields[sem] = (cell, parse_number(cell.text))
-        if len(numeric) > len(weight_cols):
-            cell = numeric[-1]
-            fields["score"] = (cell, parse_number(cell.text))
+        by_position = {col: sem for sem, col in self.positions.items()}
+        if len(by_position) == len(self.positions) >= 2 and numeric and all(c.col in by_position for c in numeric):
+            # the row keeps the header's grid: a blank 参考分值 leaves its column empty, it does not shift
+            for cell in numeric:
+                fields[by_position[cell.col]] = (cell, parse_number(cell.text))
+        else:
+            weight_cols = [s for s in self.columns if s in ("reference_weight", "weight")]
+            for sem, cell in zip(weight_cols, numeric, strict=False):
+                fields[sem] = (cell, parse_number(cell.text))
+            if len(numeric) > len(weight_cols):
+                cell = numeric[-1]
+                fields["score"] = (cell, parse_number(cell.text))
         if texts:
             basis = value_text(texts[0].text)
             if basis is not None:
