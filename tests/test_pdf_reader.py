@@ -284,6 +284,22 @@ def test_wrapped_lines_are_joined_into_paragraphs_across_pages(narrative: tuple[
     assert source.rows[0].page == 1 and source.rows[-1].page >= 2
 
 
+def test_headings_and_list_items_at_the_margin() -> None:
+    """Paragraphs indent their first line; a flush-left heading after a nearly full line is still a heading,
+    and an item marker that wraps to the start of a line after a full one continues its paragraph."""
+    first = "青禾县总工会组织职工参加技能培训和岗位"  # 19 characters: a full first line after the indent
+    paragraphs = [
+        first + "全年共举办培训班十二期培训职工千余人次",  # 19 + 19: the last line ends two short
+        "二、下一步工作",
+        first + "（2）加强培训考核并建立职工技能档案管理",  # （2） wraps to a line's start after a full line
+        first + "各乡镇工会按计划完成了年度目标任务",
+    ]
+    style = "p { width: 21em; } p.head { text-indent: 0; }"
+    body = "".join(f"<p{' class=head' if text.startswith('二') else ''}>{text}</p>" for text in paragraphs)
+    source = read_pdf(render(body, style), "margins.pdf")
+    assert source.lines == paragraphs
+
+
 def test_kangxi_radicals_are_read_as_ideographs() -> None:
     # Some producers map 工 and 一 to the Kangxi radicals ⼯ (U+2F2F) and ⼀ (U+2F00).
     source = read_pdf(render("<p>⼯作经费⼀览</p>"), "kangxi.pdf")

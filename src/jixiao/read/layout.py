@@ -613,17 +613,21 @@ def _continues(previous: Para, line: Para, left: float, right: float, same_page:
     the left one. When the document indents its paragraphs' first lines, an
     unindented line is itself a sign of continuation, so a previous line a
     few characters short (a number that would not break, punctuation kept
-    off a line's start) still continues, and so does a line that starts like
-    a list item; otherwise a list marker starts a new paragraph.
+    off a line's start) still continues. A line that starts like a heading
+    or list item continues only after a line that truly reaches the margin,
+    and never in a document without indents.
     """
     if abs(line.height - previous.height) > 0.25 * max(line.height, previous.height):
         return False
-    slack = (4.0 if indents else 1.5) * previous.height
-    if previous.x1 < right - slack or line.x0 > left + 0.8 * line.height:
+    if line.x0 > left + 0.8 * line.height:
         return False
     if same_page and line.top - previous.bottom > 1.0 * previous.height:
         return False
-    return indents or _MARKER.match(line.text) is None
+    marked = _MARKER.match(line.text) is not None
+    if marked and not indents:
+        return False
+    slack = 4.0 if indents and not marked else 0.9
+    return previous.x1 >= right - slack * previous.height
 
 
 @dataclass(slots=True)

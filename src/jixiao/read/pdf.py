@@ -41,6 +41,7 @@ import threading
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
@@ -397,6 +398,7 @@ class _Plan:
 
 
 def _read_page(document: pdfium.PdfDocument, number: int, plan: _Plan) -> None:
+    """Read one page's text layer into ``plan``, or mark the page for OCR; a damaged page is skipped with a note."""
     try:
         page = document[number - 1]
     except pdfium.PdfiumError:
@@ -416,45 +418,61 @@ def _read_page(document: pdfium.PdfDocument, number: int, plan: _Plan) -> None:
             found = _text(textpage, view, grids)
         finally:
             textpage.close()
-        if found.truncated:
-            plan.notes.append(f"第 {number} 页文字过多（超过 {MAX_CHARS} 个字符），只读取了前一部分")
-        share = garbage_share(found.text, found.unmapped)
-        area = view.width * view.height
-        if found.visible >= 10 and share >= _GARBAGE:
-            plan.ocr[number] = "文字层无法识别"
-        elif found.visible < _FEW_CHARS and (
-            (area > 0 and shapes.image_area / area >= _IMAGE_COVER)
-            or (found.visible == 0 and shapes.image_area > 0)
-            or shapes.shapes >= _OUTLINES
-        ):
-            plan.ocr[number] = "扫描页"
-        else:
-            plan.pages[number] = build_page(number, view.width, view.height, found.boxes, grids)
+    except pdfium.PdfiumError:
+        plan.notes.append(f"第 {number} 页已损坏，已跳过")
+        return
     finally:
         page.close()
+    if found.truncated:
+        plan.notes.append(f"第 {number} 页文字过多（超过 {MAX_CHARS} 个字符），只读取了前一部分")
+    area = view.width * view.height
+    if found.visible >= 10 and garbage_share(found.text, found.unmapped) >= _GARBAGE:
+        plan.ocr[number] = "文字层无法识别"
+    elif found.visible < _FEW_CHARS and (
+        (area > 0 and shapes.image_area / area >= _IMAGE_COVER)
+        or (found.visible == 0 and shapes.image_area > 0)
+        or shapes.shapes >= _OUTLINES
+    ):
+        plan.ocr[number] = "扫描页"
+    else:
+        plan.pages[number] = build_page(number, view.width, view.height, found.boxes, grids)
+
+
+def _page_image(document: pdfium.PdfDocument, number: int, dpi: int) -> tuple[Any, float] | None:
+    """A page rendered grey at ``dpi`` (less for a huge page) and its points per pixel; None if it will not render."""
+    try:
+        page = document[number - 1]
+    except pdfium.PdfiumError:
+        return None
+    try:
+        width, height = page.get_size()
+        scale = dpi / 72
+        if width * height * scale * scale > _MAX_RENDER_PIXELS:
+            scale = (_MAX_RENDER_PIXELS / max(width * height, 1.0)) ** 0.5
+        bitmap = page.render(scale=scale, grayscale=True)
+        image = bitmap.to_numpy().copy()
+        bitmap.close()
+    except pdfium.PdfiumError:
+        return None
+    finally:
+        page.close()
+    return image, 1 / scale
 
 
 def _ocr_pages(document: pdfium.PdfDocument, plan: _Plan) -> None:
-    from jixiao.read.ocr import OCR_DPI, engine, ocr_page
-
-    engine()  # the ReadError about the missing extra comes before any slow work
     if len(plan.ocr) > MAX_OCR_PAGES:
         raise ReadError(
             f"需要文字识别的页数过多（{len(plan.ocr)} 页，上限 {MAX_OCR_PAGES} 页）：请拆分文件或提供带文字层的 PDF"
         )
+    from jixiao.read.ocr import OCR_DPI, engine, ocr_page
+
+    engine()  # the ReadError about the missing extra comes before any slow work
     for number in sorted(plan.ocr):
-        page = document[number - 1]
-        try:
-            width, height = page.get_size()
-            scale = OCR_DPI / 72
-            if width * height * scale * scale > _MAX_RENDER_PIXELS:
-                scale = (_MAX_RENDER_PIXELS / max(width * height, 1.0)) ** 0.5
-            bitmap = page.render(scale=scale, grayscale=True)
-            image = bitmap.to_numpy().copy()
-            bitmap.close()
-        finally:
-            page.close()
-        plan.pages[number] = ocr_page(image, number, 1 / scale)
+        rendered = _page_image(document, number, OCR_DPI)
+        if rendered is None:
+            plan.notes.append(f"第 {number} 页无法渲染为图像，已跳过")
+            continue
+        plan.pages[number] = ocr_page(rendered[0], number, rendered[1])
     scanned = [n for n, why in sorted(plan.ocr.items()) if why == "扫描页"]
     garbled = [n for n, why in sorted(plan.ocr.items()) if why != "扫描页"]
     if scanned:
