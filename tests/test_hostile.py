@@ -21,6 +21,7 @@ import io
 import os
 import random
 import re
+import socket
 import struct
 import subprocess
 import time
@@ -40,7 +41,7 @@ from jixiao.cli import app
 from jixiao.pipeline import SUPPORTED_SUFFIXES
 from jixiao.read import ReadError, Source, read_bytes, read_path
 from jixiao.read.convert import soffice_path
-from jixiao.read.guard import ReaderCrash, guarded_read
+from jixiao.read.guard import ReaderCrash, guarded_read, stop_worker
 
 READ_TIMEOUT = "30"  # seconds; the guard's bound for every case below
 SOFFICE = soffice_path()
@@ -674,6 +675,17 @@ def test_good_files_read_after_every_kind_of_failure(bases: dict[str, bytes]) ->
         with pytest.raises((ReadError, ReaderCrash)):
             guarded_read(reader, "青禾".encode(), "bad.docx", timeout=timeout, memory_mb=memory_mb)
         assert read_bytes(bases["docx"], "form.docx").lines[0] == "项目支出绩效自评表"
+
+
+def test_the_worker_holds_no_inherited_socket(bases: dict[str, bytes]) -> None:
+    """A server's connection closed by the parent must not stay open in the long-lived worker."""
+    stop_worker()
+    left, right = socket.socketpair()
+    read_bytes(bases["docx"], "form.docx")  # a new worker is forked while ``left`` is open
+    left.close()
+    right.settimeout(5)
+    assert right.recv(1) == b""  # end of stream: no other process holds ``left``
+    right.close()
 
 
 def test_a_reader_that_cannot_be_sent_to_the_worker_gets_a_child_of_its_own() -> None:

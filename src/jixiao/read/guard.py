@@ -45,6 +45,7 @@ import pickle
 import resource
 import select
 import signal
+import stat
 import struct
 import threading
 import time
@@ -187,11 +188,24 @@ def _one_shot_child(read: _Reader, data: bytes, name: str, out: int, memory_mb: 
         os._exit(status)
 
 
+def _close_sockets() -> None:
+    """Close inherited sockets: a long-lived worker must not hold a server's connections open."""
+    try:
+        descriptors = [int(entry) for entry in os.listdir("/proc/self/fd")]
+    except OSError:
+        return
+    for fd in descriptors:
+        with contextlib.suppress(OSError):
+            if stat.S_ISSOCK(os.fstat(fd).st_mode):
+                os.close(fd)
+
+
 def _serve(requests: int, replies: int) -> None:
     """Body of a worker: answer framed requests until the parent closes the pipe."""
     status = 0
     try:
         _become_child()
+        _close_sockets()
         while True:
             try:
                 size = _HEADER.unpack(_read_exact(requests, _HEADER.size))[0]
