@@ -9,12 +9,11 @@ lists, facets and the dashboard query. Back to the model goes through
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 import orjson
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jixiao.model import DepartmentForm, Document, Finding, Form, Indicator, ProjectForm, ReportForm, project_layout
@@ -168,54 +167,36 @@ def write_forms(session: Session, stored: StoredDocument, document: Document) ->
     return rows
 
 
-@dataclass(slots=True)
-class Decided:
-    status: str
-    reason: str | None
-    decided_by: int | None
-    decided_at: Any
+def write_findings(session: Session, stored: StoredDocument, forms: list[StoredForm], findings: list[Finding]) -> None:
+    """Bring the document's finding rows in line with a (re-)run of the checks.
 
-
-def write_findings(
-    session: Session,
-    stored: StoredDocument,
-    forms: list[StoredForm],
-    findings: list[Finding],
-    previous: dict[str, Decided] | None = None,
-) -> None:
-    """Replace the document's finding rows; a finding whose key was decided before keeps its decision."""
-    session.execute(delete(StoredFinding).where(StoredFinding.document_id == stored.id))
-    previous = previous or {}
-    by_position = {form.position: form.id for form in forms}
-    for position, (finding, key) in enumerate(zip(findings, finding_keys(findings), strict=True)):
-        decided = previous.get(key)
-        session.add(
-            StoredFinding(
-                document_id=stored.id,
-                form_id=None if finding.form is None else by_position.get(finding.form),
-                department_id=stored.department_id,
-                position=position,
-                key=key,
-                check_id=finding.check,
-                severity=finding.severity,
-                field=(finding.field or None) and (finding.field or "")[:200],
-                line=finding.line,
-                message=finding.message,
-                expected=_json_value(finding.expected),
-                found=_json_value(finding.found),
-                status=decided.status if decided else "open",
-                reason=decided.reason if decided else None,
-                decided_by=decided.decided_by if decided else None,
-                decided_at=decided.decided_at if decided else None,
-            )
-        )
-
-
-def decisions(session: Session, document_id: int) -> dict[str, Decided]:
-    rows = session.scalars(select(StoredFinding).where(StoredFinding.document_id == document_id)).all()
-    return {
-        row.key: Decided(row.status, row.reason, row.decided_by, row.decided_at) for row in rows if row.status != "open"
+    A finding found again (same key) keeps its row, its id and the reviewer's
+    decision, with its text and figures updated; a finding no longer found is
+    removed (its decisions stay in ``review_decisions``); a new one starts open.
+    """
+    existing = {
+        row.key: row for row in session.scalars(select(StoredFinding).where(StoredFinding.document_id == stored.id))
     }
+    by_position = {form.position: form.id for form in forms}
+    keys = finding_keys(findings)
+    for gone in set(existing) - set(keys):
+        session.delete(existing[gone])
+    for position, (finding, key) in enumerate(zip(findings, keys, strict=True)):
+        row = existing.get(key)
+        if row is None:
+            row = StoredFinding(document_id=stored.id, key=key, status="open")
+            session.add(row)
+        row.form_id = None if finding.form is None else by_position.get(finding.form)
+        row.department_id = stored.department_id
+        row.position = position
+        row.check_id = finding.check
+        row.severity = finding.severity
+        row.field = (finding.field or None) and (finding.field or "")[:200]
+        row.line = finding.line
+        row.message = finding.message
+        row.expected = _json_value(finding.expected)
+        row.found = _json_value(finding.found)
+    session.flush()
 
 
 # ---- back to the model ---------------------------------------------------------------------------

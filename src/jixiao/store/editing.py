@@ -25,7 +25,6 @@ from jixiao.store.db import Store
 from jixiao.store.documents import (
     as_json,
     counts,
-    decisions,
     form_columns,
     indicator_columns,
     rebuild,
@@ -214,7 +213,6 @@ def edit_form(store: Store, actor: Principal, form_id: int, version: int, values
 
         review_source(document, Source(path=stored.filename, lines=list(stored.lines)), stored.profile)
         findings = document.findings or []
-        previous = decisions(session, stored.id)
         stored.data = as_json(document)
         stored.error_count, stored.warning_count = counts(findings)
         forms = list(session.scalars(select(StoredForm).where(StoredForm.document_id == stored.id)))
@@ -232,7 +230,7 @@ def edit_form(store: Store, actor: Principal, form_id: int, version: int, values
                 if stored_row is not None:
                     for name, value in indicator_columns(indicator, position).items():
                         setattr(stored_row, name, value)
-        write_findings(session, stored, forms, findings, previous)
+        write_findings(session, stored, forms, findings)
         record(
             session,
             actor,

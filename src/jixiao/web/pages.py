@@ -412,9 +412,10 @@ def _reviewer(actor: Principal) -> None:
 def sampling(request: Request, actor: Actor) -> Response:
     _reviewer(actor)
     from sqlalchemy import select
+    from sqlalchemy.orm import selectinload
 
     with store_of(request).read() as session:
-        statement = select(Sample).order_by(Sample.id.desc()).limit(50)
+        statement = select(Sample).options(selectinload(Sample.items)).order_by(Sample.id.desc()).limit(50)
         if not actor.is_admin:
             statement = statement.where(Sample.created_by == actor.id)
         samples = list(session.scalars(statement))
