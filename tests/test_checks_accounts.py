@@ -165,3 +165,13 @@ def test_structure_in_a_parsed_invented_final_accounts() -> None:
     findings = run_checks(ctx, only=["accounts.structure_sum"])
     assert [(f.line, f.expected, f.found) for f in findings] == [(7, D("88.8"), D(88))]
     assert findings[0].message.startswith("收入写为 88.8 万元，但其中所列 一般公共预算财政拨款收入 80")
+
+
+def test_next_sentence_itemising_a_part_ends_the_list() -> None:
+    body = [
+        "2023年本年支出合计150万元，其中基本支出90万元、项目支出50万元。",
+        "基本支出90万元，其中人员经费70万元、公用经费20万元。",
+    ]
+    assert [(f.expected, f.found) for f in _review(body, "accounts.structure_sum")] == [(D(150), D(140))]
+    body[0] = body[0].replace("项目支出50万元", "项目支出60万元")
+    assert _review(body, "accounts.structure_sum") == []

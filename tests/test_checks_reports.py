@@ -199,3 +199,12 @@ def test_table_forms_inside_a_report_are_not_its_text() -> None:
     lines = ["2022年度某局部门决算", "说明文字。", "项目支出绩效自评表", "指标\tXX\t增加/减少0", "后续说明。"]
     table = ProjectForm(line=3, end_line=4)
     assert _review(_report(lines), lines, "report.template_residue", others=[table]) == []
+
+
+def test_department_narrative_held_in_a_table_cell_is_read() -> None:
+    form, lines = _department("我单位认真履行职责，各项工作有序开展，" * 12)
+    form.narrative_lines = None  # the parser saw only table rows: the narrative is the long cell of line 3
+    findings = _review(form, lines, "report.section_missing")
+    assert [(f.line, f.expected) for f in findings] == [(3, "存在的问题及改进措施")]
+    lines[2] += "改进措施：加快预算执行进度。"
+    assert _review(form, lines, "report.section_missing") == []

@@ -147,16 +147,14 @@ ACCOUNTS = """2023年度青禾县总工会部门决算说明
 """
 
 
-@pytest.mark.xfail(
-    strict=True, reason="synth_issues.md #1: a list window runs on into the next sentence's own 其中 list"
-)
-def test_known_structure_sum_followed_by_a_basic_expenditure_breakdown() -> None:
+def test_structure_sum_followed_by_a_basic_expenditure_breakdown() -> None:
+    """Was synth_issues.md #1: the list window ran on into the next sentence's own 其中 list."""
     document, _ = read_back(ACCOUNTS.encode("utf-8"), "accounts.txt")
     assert [f.check for f in document.findings or []] == ["accounts.structure_sum"]
 
 
-@pytest.mark.xfail(strict=True, reason="synth_issues.md #2: a 部门整体 narrative in a table cell is not read")
-def test_known_department_narrative_in_a_cell_without_problems_or_measures() -> None:
+def test_department_narrative_in_a_cell_without_problems_or_measures() -> None:
+    """Was synth_issues.md #2: a 部门整体 narrative in a table cell was not read."""
     sample = next(s for i in range(60) if (s := make_sample(31, i, defects=["section_missing_dept"])).defects)
     document, _ = read_back(render(sample, "html"), f"{sample.stem}.html")
     assert judge(sample.expected, document.findings or []).missed == []

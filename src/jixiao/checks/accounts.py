@@ -194,7 +194,9 @@ STRUCTURES: tuple[Structure, ...] = (
 
 def _list_window(text: str, start: int, structure: Structure) -> tuple[int, int] | None:
     """Where the itemising list after a total runs: from its marker to the end of the sentence,
-    and on through the following sentences that open with one of the parts (items set one per line)."""
+    and on through the following sentences that open with one of the parts (items set one per line).
+    A following sentence with a 其中 list of amounts of its own itemises that part, not the total: it
+    ends the window."""
     end_match = _SENTENCE_END.search(text, start)
     end = end_match.start() if end_match else len(text)
     marker = _MARKER.search(text, start, end)
@@ -208,7 +210,11 @@ def _list_window(text: str, start: int, structure: Structure) -> tuple[int, int]
             if not (_CLASS in structure.parts and re.search(r"^[^。；;\d]{1,20}[(（]类[)）]", head)):
                 break
         next_end = _SENTENCE_END.search(text, end + 1)
-        end = next_end.start() if next_end else len(text)
+        sentence_end = next_end.start() if next_end else len(text)
+        own = _MARKER.search(text, end + 1, sentence_end)
+        if own is not None and _MONEY.search(text, own.end(), sentence_end):
+            break
+        end = sentence_end
     return marker.end(), end
 
 

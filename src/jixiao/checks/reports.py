@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from jixiao import vocab
+from jixiao.checks import prose
 from jixiao.checks.registry import Context, Draft, check
 from jixiao.checks.totals import fmt
 from jixiao.model import DepartmentForm, Form, ProjectForm, ReportForm
@@ -289,17 +290,25 @@ def section_missing(form: Form, ctx: Context) -> Iterator[Draft]:
 
 
 def _department_narrative(form: DepartmentForm, ctx: Context) -> Iterator[Draft]:
-    """A framework 部门整体 form's narrative says nothing of problems or of measures."""
-    if form.layout != "framework" or form.narrative_lines is None:
+    """A framework 部门整体 form's narrative says nothing of problems or of measures. The narrative is
+    the prose above the indicator table: paragraph lines, or the long cell of a 评价分析 row."""
+    if form.layout != "framework":
         return
     table = [row.line for row in form.indicators] + [sub.line for sub in form.subtotals.values() if sub.line]
     last = (min(table) - 1) if table else (form.end_line or form.line)
-    narrative = "\n".join(clean_line(line) for line in ctx.lines[form.line - 1 : min(last, len(ctx.lines))])
+    if form.narrative_lines is not None:
+        line = form.narrative_lines[0]
+    else:
+        in_cells = [paragraph.line for paragraph in prose.narrative(form, ctx) if paragraph.line <= last]
+        if not in_cells:
+            return
+        line = in_cells[0]
+    narrative = "\n".join(clean_line(raw) for raw in ctx.lines[form.line - 1 : min(last, len(ctx.lines))])
     if len(narrative) < 200 or re.search(PROBLEMS, narrative) or re.search(MEASURES, narrative):
         return
     yield Draft(
         field=None,
-        line=form.narrative_lines[0],
+        line=line,
         message="部门整体支出绩效自评表的文字部分没有写存在的问题和改进措施",
         expected="存在的问题及改进措施",
         found=None,
