@@ -234,3 +234,17 @@ def test_any_tag_soup_keeps_the_invariants(pieces: list[str]) -> None:
             assert line == "\t".join("" if cell.inherited else cell.text for cell in row.cells)
         else:
             assert line and row.texts == [line]
+
+
+def test_tables_nested_thousands_deep_are_flattened_past_a_limit() -> None:
+    depth = 20_000
+    page = "<table><tr><td>" * depth + "青禾县总工会" + "</td></tr></table>" * depth + "<p>表后段落</p>"
+    source = read_html(page, "deep.html")
+    assert "青禾县总工会" in "\n".join(source.lines)
+    assert source.lines[-1] == "表后段落"
+
+
+def test_tables_nested_a_few_deep_keep_their_rows() -> None:
+    page = "<table><tr><td>外表</td><td><table><tr><td>内表甲</td><td>内表乙</td></tr></table></td></tr></table>"
+    source = read_html(page, "nested.html")
+    assert any(row.texts == ["内表甲", "内表乙"] for row in source.rows)

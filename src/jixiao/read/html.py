@@ -55,6 +55,7 @@ _SKIP = frozenset({"head", "title", "script", "style", "template", "svg", "xml",
 _SECTION = frozenset({"thead", "tbody", "tfoot"})
 _MAX_COLSPAN = 1000
 _MAX_ROWSPAN = 65534
+_MAX_NESTING = 32  # tables inside tables: real forms nest two or three deep, a crafted page thousands
 _WS = re.compile(r"\s+")
 # A line break inside a cell: whitespace to _WS, so it collapses to one space, but
 # never removed by the CJK segment-break rule (only ASCII whitespace is).
@@ -117,6 +118,7 @@ class _PageParser(HTMLParser):
         self._para: list[str] = []
         self._skip: list[str] = []
         self._tables: list[_Table] = []
+        self._too_deep = 0  # <table> tags past _MAX_NESTING: their rows join the innermost table kept
         self._pre = 0
 
     # -- output ---------------------------------------------------------------
@@ -178,7 +180,8 @@ class _PageParser(HTMLParser):
             return
         self._flush()  # stray text inside the row goes after it, with the deferred blocks
         row, table.row = table.row, None
-        level = self._tables.index(table)  # identity: _Table has eq=False
+        last = len(self._tables) - 1
+        level = last if self._tables[last] is table else self._tables.index(table)  # identity: eq=False
         if row:
             width = max(row) + 1
             cells: list[tuple[str, int, bool]] = []
@@ -235,7 +238,10 @@ class _PageParser(HTMLParser):
         if tag == "table":
             self._break()
             self._flush()
-            self._tables.append(_Table())
+            if len(self._tables) >= _MAX_NESTING:
+                self._too_deep += 1
+            else:
+                self._tables.append(_Table())
         elif table is not None and tag == "tr":
             self._start_row(table)
         elif table is not None and tag in ("td", "th"):
@@ -261,7 +267,10 @@ class _PageParser(HTMLParser):
             return
         table = self._tables[-1] if self._tables else None
         if tag == "table":
-            if table is not None:
+            if self._too_deep:
+                self._too_deep -= 1
+                self._break()
+            elif table is not None:
                 self._end_table()
         elif table is not None and tag == "tr":
             self._end_row(table)
