@@ -18,6 +18,7 @@ from jixiao.read.source import Source
 
 SUPPORTED_SUFFIXES = frozenset(
     {".txt", ".text", ".md", ".markdown", ".htm", ".html", ".docx", ".xlsx", ".xlsm", ".xls", ".et", ".doc", ".wps"}
+    | {".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff"}
 )
 
 
