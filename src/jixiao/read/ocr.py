@@ -59,7 +59,8 @@ def engine() -> Any:
                 from rapidocr_onnxruntime import RapidOCR
             except ImportError as error:
                 raise ReadError(_MISSING) from error
-            _engine = RapidOCR()
+            # Without dilation the detector keeps a cell's first line apart from a rule just above it.
+            _engine = RapidOCR(det_donot_use_dilation=True)
         return _engine
 
 
@@ -187,12 +188,28 @@ def _pieces(entry: Sequence[Any], scale: float, grids: list[Grid]) -> list[Box]:
     return [piece for piece in pieces if piece.text] or [whole]
 
 
+def _without_echoes(boxes: list[Box]) -> list[Box]:
+    """Drop a box the detector found twice: one lying mostly inside a larger one whose text contains its own."""
+    kept: list[Box] = []
+    for box in sorted(boxes, key=lambda b: (b.x1 - b.x0) * (b.bottom - b.top), reverse=True):
+        area = max((box.x1 - box.x0) * (box.bottom - box.top), 1e-6)
+        if not any(
+            box.text in other.text
+            and max(0.0, min(box.x1, other.x1) - max(box.x0, other.x0))
+            * max(0.0, min(box.bottom, other.bottom) - max(box.top, other.top))
+            >= 0.6 * area
+            for other in kept
+        ):
+            kept.append(box)
+    return kept
+
+
 def ocr_page(image: Gray, number: int, points_per_pixel: float) -> Page:
     """One grey page image into a page of blocks (coordinates converted to points)."""
     scale = points_per_pixel
     grids, cleaned = _table_rules(image, scale)
     result, _ = engine()(cleaned, return_word_box=True)
-    boxes = [box for entry in result or [] for box in _pieces(entry, scale, grids)]
+    boxes = _without_echoes([box for entry in result or [] for box in _pieces(entry, scale, grids)])
     height, width = image.shape
     return build_page(number, width * scale, height * scale, boxes, grids)
 
