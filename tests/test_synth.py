@@ -168,7 +168,7 @@ def test_known_xlsx_score_shown_with_two_decimals() -> None:
 
 
 @pytest.mark.skipif(not PDF, reason="WeasyPrint or the CJK fonts are not installed")
-@pytest.mark.xfail(strict=True, reason="synth_issues.md #4: a short last PDF page has its margin at the indent")
+@pytest.mark.xfail(strict=True, reason="synth_issues.md #4: on a short last PDF page a heading joins the paragraph above")
 def test_known_pdf_heading_on_a_short_last_page() -> None:
     sample = make_sample(1, 0)
     document, _ = read_back(render(sample, "pdf"), f"{sample.stem}.pdf")
