@@ -276,26 +276,28 @@ def _union(parent: list[int], a: int, b: int) -> None:
         parent[max(ra, rb)] = min(ra, rb)
 
 
-def _coverage(lines: Sequence[_Line], pos: float, a: float, b: float) -> float:
-    """Share of ``a``–``b`` covered by lines lying at ``pos``."""
+def _near(lines: Sequence[_Line], pos: float) -> list[_Line]:
+    return [line for line in lines if abs(line.pos - pos) <= SNAP]
+
+
+def _coverage(lines: Sequence[_Line], a: float, b: float) -> float:
+    """Share of ``a``–``b`` covered by ``lines`` (all at the position in question)."""
     length = b - a
     if length <= 0:
         return 0.0
-    covered = 0.0
-    for line in lines:
-        if abs(line.pos - pos) <= SNAP:
-            covered += max(0.0, min(b, line.b) - max(a, line.a))
-    return covered / length
+    return sum(max(0.0, min(b, line.b) - max(a, line.a)) for line in lines) / length
 
 
 def _slot_groups(xs: list[float], ys: list[float], horizontal: list[_Line], vertical: list[_Line]) -> list[list[int]]:
     rows, cols = len(ys) - 1, len(xs) - 1
+    at_x = [_near(vertical, x) for x in xs]
+    at_y = [_near(horizontal, y) for y in ys]
     parent = list(range(rows * cols))
     for r in range(rows):
         for c in range(cols):
-            if c + 1 < cols and _coverage(vertical, xs[c + 1], ys[r], ys[r + 1]) < _COVER:
+            if c + 1 < cols and _coverage(at_x[c + 1], ys[r], ys[r + 1]) < _COVER:
                 _union(parent, r * cols + c, r * cols + c + 1)
-            if r + 1 < rows and _coverage(horizontal, ys[r + 1], xs[c], xs[c + 1]) < _COVER:
+            if r + 1 < rows and _coverage(at_y[r + 1], xs[c], xs[c + 1]) < _COVER:
                 _union(parent, r * cols + c, (r + 1) * cols + c)
     return [[_find(parent, r * cols + c) for c in range(cols)] for r in range(rows)]
 
@@ -315,8 +317,9 @@ def _grid(horizontal: list[_Line], vertical: list[_Line]) -> Grid | None:
         groups = _slot_groups(xs, ys, horizontal, vertical)
     if len({g for row in groups for g in row}) < 2:
         return None  # a frame around text, not a table
-    top_ruled = [_coverage(horizontal, ys[0], xs[c], xs[c + 1]) >= _COVER for c in range(len(xs) - 1)]
-    bottom_ruled = [_coverage(horizontal, ys[-1], xs[c], xs[c + 1]) >= _COVER for c in range(len(xs) - 1)]
+    top, bottom = _near(horizontal, ys[0]), _near(horizontal, ys[-1])
+    top_ruled = [_coverage(top, xs[c], xs[c + 1]) >= _COVER for c in range(len(xs) - 1)]
+    bottom_ruled = [_coverage(bottom, xs[c], xs[c + 1]) >= _COVER for c in range(len(xs) - 1)]
     return Grid(xs, ys, groups, top_ruled, bottom_ruled)
 
 
