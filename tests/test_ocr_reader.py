@@ -18,6 +18,7 @@ import pytest
 import weasyprint
 
 from jixiao.read import ocr as ocr_module
+from jixiao.read.layout import Box
 from jixiao.read.ocr import OCR_DPI, engine, read_image
 from jixiao.read.pdf import read_pdf
 from jixiao.read.source import ReadError, Row, Source
@@ -131,6 +132,13 @@ def test_unruled_rows_from_box_geometry(scanned: Source) -> None:
         (True, ["职工书屋", "12.50", "已完成"]),
         (True, ["技能竞赛", "8.00", "已完成"]),
     ]
+
+
+def test_a_box_found_twice_is_read_once() -> None:
+    line = Box(104, 266, 497, 277, "春节慰问省部级劳模23人")
+    echo = Box(102, 263, 108, 277, "春")  # a sliver over the line's first character
+    neighbour = Box(500, 266, 520, 277, "春")  # the same character beside the line, not over it
+    assert ocr_module._without_echoes([echo, line, neighbour]) == [line, neighbour]
 
 
 def test_missing_ocr_extra_is_a_read_error(form_png: bytes, monkeypatch: pytest.MonkeyPatch) -> None:

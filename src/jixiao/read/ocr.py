@@ -189,7 +189,7 @@ def _pieces(entry: Sequence[Any], scale: float, grids: list[Grid]) -> list[Box]:
 
 
 def _without_echoes(boxes: list[Box]) -> list[Box]:
-    """Drop a box the detector found twice: one lying mostly inside a larger one whose text contains its own."""
+    """Drop a box the detector found twice: one largely inside a larger one whose text contains its own."""
     kept: list[Box] = []
     for box in sorted(boxes, key=lambda b: (b.x1 - b.x0) * (b.bottom - b.top), reverse=True):
         area = max((box.x1 - box.x0) * (box.bottom - box.top), 1e-6)
@@ -197,7 +197,7 @@ def _without_echoes(boxes: list[Box]) -> list[Box]:
             box.text in other.text
             and max(0.0, min(box.x1, other.x1) - max(box.x0, other.x0))
             * max(0.0, min(box.bottom, other.bottom) - max(box.top, other.top))
-            >= 0.6 * area
+            >= 0.4 * area
             for other in kept
         ):
             kept.append(box)
