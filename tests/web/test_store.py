@@ -281,3 +281,13 @@ def test_kill_9_mid_import_leaves_no_partial_document(store: Store, accounts: di
             assert session.execute(text("PRAGMA integrity_check")).scalar() == "ok"
     # the interrupted file imports cleanly afterwards
     assert _import(store, accounts["admin"]) > 0
+
+
+def test_migrations_match_the_models(store: Store) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from jixiao.store.models import Base
+
+    with store.engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []

@@ -9,8 +9,10 @@ the store changes (the newest audit entry id is the revision).
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -18,7 +20,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from jixiao.store.access import Principal
-from jixiao.store.models import Department, StoredDocument, StoredFinding, StoredForm
+from jixiao.store.models import Department, StoredDocument, StoredFinding, StoredForm, now
 from jixiao.store.queries import SEVERITY_LABELS, Filters, check_titles
 
 RATE_BINS: list[tuple[str, Decimal | None, Decimal | None]] = [
@@ -43,6 +45,7 @@ class Chart:
     rows: list[dict[str, Any]]
     option: dict[str, Any] = field(default_factory=dict)
     note: str = ""
+    computed_at: datetime | None = None
 
 
 def _bin(rate: Decimal) -> int:
@@ -295,17 +298,23 @@ def _num(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
-_CACHE: dict[tuple[Any, ...], tuple[int, list[Chart]]] = {}
+_CACHE: dict[tuple[Any, ...], tuple[int, float, list[Chart]]] = {}
 _LOCK = threading.Lock()
+# while edits stream in, figures up to this many seconds old are shown rather than recomputed on every view
+STALE_SECONDS = 3.0
 
 
 def charts(session: Session, actor: Principal, filters: Filters, series: str | None, revision: int) -> list[Chart]:
-    """Every chart for the user's departments and the filters, recomputed only when the store changed."""
+    """Every chart for the user's departments and the filters.
+
+    Recomputed when the store has changed since, but at most every STALE_SECONDS: each
+    chart says when its figures were computed.
+    """
     key = (id(session.get_bind()), actor.departments, filters.department, filters.year, filters.kind, series)
     with _LOCK:
         cached = _CACHE.get(key)
-        if cached is not None and cached[0] == revision:
-            return cached[1]
+        if cached is not None and (cached[0] == revision or time.monotonic() - cached[1] < STALE_SECONDS):
+            return cached[2]
     rows = _form_rows(session, actor, filters)
     names = _names(session)
     result = [
@@ -316,13 +325,14 @@ def charts(session: Session, actor: Principal, filters: Filters, series: str | N
         year_over_year(rows, names, series),
     ]
     for chart in result:
+        chart.computed_at = now()
         if chart.option:
             # drawn at once: no animation to wait for, in a browser or a screenshot
             chart.option["animation"] = False
     with _LOCK:
         if len(_CACHE) > 512:
             _CACHE.clear()
-        _CACHE[key] = (revision, result)
+        _CACHE[key] = (revision, time.monotonic(), result)
     return result
 
 

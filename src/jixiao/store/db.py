@@ -9,6 +9,7 @@ never block. PostgreSQL (``JIXIAO_DATABASE_URL``) needs neither.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from collections.abc import Iterator
@@ -73,6 +74,16 @@ class Store:
         with self.engine.connect() as connection:
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
+            connection.commit()
+        self.analyze()
+
+    def analyze(self) -> None:
+        """Refresh the query planner's statistics (SQLite has none until asked; ~0.2 s for 10,000 forms).
+
+        Without them SQLite picks poor plans for the facet counts (0.5 s instead of 20 ms).
+        """
+        with self._writer if self.is_sqlite else contextlib.nullcontext(), self.engine.connect() as connection:
+            connection.exec_driver_sql("ANALYZE")
             connection.commit()
 
     @contextmanager

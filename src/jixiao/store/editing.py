@@ -211,7 +211,7 @@ def edit_form(store: Store, actor: Principal, form_id: int, version: int, values
         new_version = _claim(session, form, version, actor)
         from jixiao.pipeline import review_source
 
-        review_source(document, Source(path=stored.filename, lines=list(stored.lines)), stored.profile)
+        review_source(document, Source(path=stored.filename, lines=stored.lines), stored.profile)
         findings = document.findings or []
         stored.data = as_json(document)
         stored.error_count, stored.warning_count = counts(findings)

@@ -21,7 +21,7 @@ from jixiao.store.access import Principal, Refused, StoreError
 from jixiao.store.audit import record
 from jixiao.store.db import Store
 from jixiao.store.documents import as_json, counts, form_name, write_findings, write_forms
-from jixiao.store.models import Department, StoredDocument
+from jixiao.store.models import Department, DocumentBody, StoredDocument
 from jixiao.store.users import department as department_named
 
 
@@ -97,9 +97,17 @@ def import_file(
         return ImportResult(filename, False, f"未保存：{reasons}")
     stated = next((form.department for form in document.forms if form.department), None)
     try:
-        return _store(store, data, filename, actor, document, source, stated, department)
+        result = _store(store, data, filename, actor, document, source, stated, department)
     except StoreError as error:
         return ImportResult(filename, False, str(error))
+    if result.document_id is not None and not result.duplicate and _grown(result.document_id):
+        store.analyze()
+    return result
+
+
+def _grown(document_id: int) -> bool:
+    """Whether the store has grown enough since the planner's statistics were taken to take them again."""
+    return document_id & (document_id - 1) == 0 or document_id % 1000 == 0
 
 
 def _store(
@@ -145,11 +153,9 @@ def _store(
             filename=filename,
             sha256=digest,
             size=len(data),
-            content=data,
             format=source.format[:32],
             encoding=source.encoding[:32],
-            lines=source.lines,
-            data=as_json(document),
+            body=DocumentBody(content=data, lines=source.lines, data=as_json(document)),
             department_id=department_id,
             stated_department=(stated or None) and (stated or "")[:200],
             year=next((form.year for form in document.forms if form.year), None),

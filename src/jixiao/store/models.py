@@ -127,17 +127,17 @@ class StoredDocument(Base):
     """One imported file: its bytes, text lines and extracted ``jixiao/1`` JSON with findings."""
 
     __tablename__ = "documents"
-    __table_args__ = (UniqueConstraint("department_id", "sha256", name="uq_documents_department_sha256"),)
+    __table_args__ = (
+        UniqueConstraint("department_id", "sha256", name="uq_documents_department_sha256"),
+        Index("ix_documents_facets", "department_id", "year", "error_count"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     filename: Mapped[str] = mapped_column(String(500))
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     size: Mapped[int] = mapped_column(Integer)
-    content: Mapped[bytes] = deferred(mapped_column(LargeBinary))
     format: Mapped[str] = mapped_column(String(32))
     encoding: Mapped[str] = mapped_column(String(32))
-    lines: Mapped[list[Any]] = deferred(mapped_column(JSON))
-    data: Mapped[dict[str, Any]] = deferred(mapped_column(JSON))
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True)
     stated_department: Mapped[str | None] = mapped_column(String(200))
     year: Mapped[int | None] = mapped_column(Integer, index=True)
@@ -155,6 +155,37 @@ class StoredDocument(Base):
     forms: Mapped[list[StoredForm]] = relationship(
         back_populates="document", order_by="StoredForm.position", cascade="all, delete-orphan"
     )
+    body: Mapped[DocumentBody] = relationship(cascade="all, delete-orphan", single_parent=True)
+
+    @property
+    def content(self) -> bytes:
+        """The original file, byte for byte."""
+        return self.body.content
+
+    @property
+    def lines(self) -> list[str]:
+        """The file as text lines: what findings' line numbers count."""
+        return list(self.body.lines)
+
+    @property
+    def data(self) -> dict[str, Any]:
+        """The ``jixiao/1`` JSON of the document, with its findings, as last saved."""
+        return self.body.data
+
+    @data.setter
+    def data(self, value: dict[str, Any]) -> None:
+        self.body.data = value
+
+
+class DocumentBody(Base):
+    """A document's wide values, kept apart so lists, facets and counts never read them."""
+
+    __tablename__ = "document_bodies"
+
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True)
+    content: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
+    lines: Mapped[list[Any]] = mapped_column(JSON)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
 class StoredForm(Base):
@@ -164,19 +195,21 @@ class StoredForm(Base):
     __table_args__ = (
         UniqueConstraint("document_id", "position", name="uq_forms_document_position"),
         Index("ix_forms_department_year", "department_id", "year"),
+        Index("ix_forms_kind_document", "kind", "document_id"),
+        Index("ix_forms_grade_document", "grade", "document_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer)
-    kind: Mapped[str] = mapped_column(String(16), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
     layout: Mapped[str | None] = mapped_column(String(16))
     name: Mapped[str] = mapped_column(String(500), default="")
     title: Mapped[str | None] = mapped_column(String(500))
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
     stated_department: Mapped[str | None] = mapped_column(String(200))
     year: Mapped[int | None] = mapped_column(Integer)
-    grade: Mapped[str | None] = mapped_column(String(16), index=True)
+    grade: Mapped[str | None] = mapped_column(String(16))
     total_score: Mapped[Decimal | None] = mapped_column()
     total_weight: Mapped[Decimal | None] = mapped_column()
     recomputed_total: Mapped[Decimal | None] = mapped_column()
@@ -236,8 +269,10 @@ class StoredFinding(Base):
     __tablename__ = "findings"
     __table_args__ = (
         Index("ix_findings_document", "document_id"),
-        Index("ix_findings_check", "check_id"),
-        Index("ix_findings_form", "form_id"),
+        Index("ix_findings_check_document", "check_id", "document_id"),
+        Index("ix_findings_form_check", "form_id", "check_id"),
+        Index("ix_findings_department_facets", "department_id", "severity", "status", "check_id"),
+        Index("ix_findings_severity_facets", "severity", "check_id", "status", "department_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

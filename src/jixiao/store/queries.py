@@ -147,9 +147,11 @@ def _department_facet(session: Session, statement: AnySelect) -> Facet:
 # ---- documents -----------------------------------------------------------------------------------
 
 
-def _document_conditions(actor: Principal, filters: Filters, skip: str | None = None) -> list[ColumnElement[bool]]:
+def _document_conditions(
+    actor: Principal, filters: Filters, skip: str | None = None, scoped: bool = True
+) -> list[ColumnElement[bool]]:
     d = StoredDocument
-    out: list[ColumnElement[bool]] = [actor.scope(d.department_id)]
+    out: list[ColumnElement[bool]] = [actor.scope(d.department_id)] if scoped else []
     if filters.department is not None and skip != "department":
         out.append(d.department_id == filters.department)
     if filters.year is not None and skip != "year":
@@ -241,12 +243,29 @@ DOCUMENT_COLUMNS = [
 ]
 
 
+def _of_documents(
+    actor: Principal, filters: Filters, skip: str, document_id: Any, department_id: Any
+) -> list[ColumnElement[bool]]:
+    """Conditions on rows that belong to documents (forms, findings): the user's scope on the rows' own
+    department column, and the other document filters through a subquery only when there are any (a join
+    over every finding would cost far more than the count itself)."""
+    out: list[ColumnElement[bool]] = [actor.scope(department_id)]
+    others = _document_conditions(actor, filters, skip, scoped=False)
+    if others:
+        out.append(document_id.in_(select(StoredDocument.id).where(*others)))
+    return out
+
+
 def _document_facets(session: Session, actor: Principal, filters: Filters) -> list[Facet]:
-    d = StoredDocument
+    d, f, x = StoredDocument, StoredForm, StoredFinding
 
     def where(skip: str) -> ColumnElement[bool]:
         return and_(*_document_conditions(actor, filters, skip))
 
+    def of_forms(skip: str) -> list[ColumnElement[bool]]:
+        return _of_documents(actor, filters, skip, f.document_id, f.department_id)
+
+    errors = _has_errors(d.error_count)
     return [
         _department_facet(
             session, select(d.department_id, func.count()).where(where("department")).group_by(d.department_id)
@@ -259,38 +278,31 @@ def _document_facets(session: Session, actor: Principal, filters: Filters) -> li
         ),
         _facet(
             session,
-            select(StoredForm.kind, func.count(func.distinct(StoredForm.document_id)))
-            .join(d, d.id == StoredForm.document_id)
-            .where(where("kind"))
-            .group_by(StoredForm.kind),
+            select(f.kind, func.count(func.distinct(f.document_id))).where(*of_forms("kind")).group_by(f.kind),
             "kind",
             "类型",
             KIND_LABELS,
         ),
         _facet(
             session,
-            select(StoredForm.grade, func.count(func.distinct(StoredForm.document_id)))
-            .join(d, d.id == StoredForm.document_id)
-            .where(where("grade"), StoredForm.grade.is_not(None))
-            .group_by(StoredForm.grade),
+            select(f.grade, func.count(func.distinct(f.document_id)))
+            .where(*of_forms("grade"), f.grade.is_not(None))
+            .group_by(f.grade),
             "grade",
             "等级",
         ),
         _facet(
             session,
-            select(_has_errors(d.error_count), func.count())
-            .where(where("errors"))
-            .group_by(_has_errors(d.error_count)),
+            select(errors, func.count()).where(where("errors")).group_by(errors),
             "errors",
             "错误",
             {"1": "有错误", "0": "无错误"},
         ),
         _facet(
             session,
-            select(StoredFinding.check_id, func.count(func.distinct(StoredFinding.document_id)))
-            .join(d, d.id == StoredFinding.document_id)
-            .where(where("check"))
-            .group_by(StoredFinding.check_id),
+            select(x.check_id, func.count(func.distinct(x.document_id)))
+            .where(*_of_documents(actor, filters, "check", x.document_id, x.department_id))
+            .group_by(x.check_id),
             "check",
             "检查项",
         ),
@@ -300,9 +312,11 @@ def _document_facets(session: Session, actor: Principal, filters: Filters) -> li
 # ---- forms ---------------------------------------------------------------------------------------
 
 
-def _form_conditions(actor: Principal, filters: Filters, skip: str | None = None) -> list[ColumnElement[bool]]:
+def _form_conditions(
+    actor: Principal, filters: Filters, skip: str | None = None, scoped: bool = True
+) -> list[ColumnElement[bool]]:
     f = StoredForm
-    out: list[ColumnElement[bool]] = [actor.scope(f.department_id)]
+    out: list[ColumnElement[bool]] = [actor.scope(f.department_id)] if scoped else []
     if filters.department is not None and skip != "department":
         out.append(f.department_id == filters.department)
     if filters.year is not None and skip != "year":
@@ -458,13 +472,21 @@ def _form_facets(session: Session, actor: Principal, filters: Filters) -> list[F
         _facet(
             session,
             select(StoredFinding.check_id, func.count(func.distinct(StoredFinding.form_id)))
-            .join(f, f.id == StoredFinding.form_id)
-            .where(where("check"))
+            .where(*_of_forms(actor, filters, "check"))
             .group_by(StoredFinding.check_id),
             "check",
             "检查项",
         ),
     ]
+
+
+def _of_forms(actor: Principal, filters: Filters, skip: str) -> list[ColumnElement[bool]]:
+    """Findings of the forms the other filters select: scope on the findings' own column, a subquery if needed."""
+    out: list[ColumnElement[bool]] = [actor.scope(StoredFinding.department_id), StoredFinding.form_id.is_not(None)]
+    others = _form_conditions(actor, filters, skip, scoped=False)
+    if others:
+        out.append(StoredFinding.form_id.in_(select(StoredForm.id).where(*others)))
+    return out
 
 
 def form_population(session: Session, actor: Principal, filters: Filters) -> list[tuple[int, int | None]]:

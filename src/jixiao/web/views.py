@@ -196,7 +196,7 @@ def document_view(session: Session, actor: Principal, document_id: int) -> Docum
         department=department.name if department else "（未归属部门）",
         forms=forms,
         findings=findings,
-        lines=list(document.lines),
+        lines=document.lines,
         marks=marks,
         titles=check_titles(),
         may_review=actor.may_review(document.department_id),

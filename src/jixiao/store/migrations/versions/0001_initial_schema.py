@@ -121,11 +121,8 @@ def upgrade() -> None:
         sa.Column("filename", sa.String(length=500), nullable=False),
         sa.Column("sha256", sa.String(length=64), nullable=False),
         sa.Column("size", sa.Integer(), nullable=False),
-        sa.Column("content", sa.LargeBinary(), nullable=True),
         sa.Column("format", sa.String(length=32), nullable=False),
         sa.Column("encoding", sa.String(length=32), nullable=False),
-        sa.Column("lines", sa.JSON(), nullable=True),
-        sa.Column("data", sa.JSON(), nullable=True),
         sa.Column("department_id", sa.Integer(), nullable=True),
         sa.Column("stated_department", sa.String(length=200), nullable=True),
         sa.Column("year", sa.Integer(), nullable=True),
@@ -148,6 +145,15 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("department_id", "sha256", name="uq_documents_department_sha256"),
+    )
+    op.create_table(
+        "document_bodies",
+        sa.Column("document_id", sa.Integer(), nullable=False),
+        sa.Column("content", sa.LargeBinary(), nullable=False),
+        sa.Column("lines", sa.JSON(), nullable=False),
+        sa.Column("data", sa.JSON(), nullable=False),
+        sa.ForeignKeyConstraint(["document_id"], ["documents.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("document_id"),
     )
     with op.batch_alter_table("documents", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_documents_department_id"), ["department_id"], unique=False)
@@ -335,6 +341,7 @@ def downgrade() -> None:
     op.drop_table("forms")
     op.drop_table("user_departments")
     op.drop_table("samples")
+    op.drop_table("document_bodies")
     with op.batch_alter_table("documents", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_documents_year"))
         batch_op.drop_index(batch_op.f("ix_documents_sha256"))
