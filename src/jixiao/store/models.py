@@ -269,7 +269,7 @@ class StoredFinding(Base):
     __tablename__ = "findings"
     __table_args__ = (
         Index("ix_findings_document", "document_id"),
-        Index("ix_findings_check_document", "check_id", "document_id"),
+        Index("ix_findings_check_scope", "check_id", "department_id", "document_id", "form_id"),
         Index("ix_findings_form_check", "form_id", "check_id"),
         Index("ix_findings_department_facets", "department_id", "severity", "status", "check_id"),
         Index("ix_findings_severity_facets", "severity", "check_id", "status", "department_id"),

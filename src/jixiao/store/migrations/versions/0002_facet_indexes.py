@@ -1,7 +1,7 @@
 """Indexes for list facets: each facet count reads a covering index instead of the table.
 
 Measured on 10,000 forms / 48,000 findings (SQLite): the 检查项 facet of the documents list
-went from 258 ms to 10 ms, the findings facets from 15–30 ms to under 2 ms each.
+went from 258 ms to 2–10 ms, the findings facets from 15–30 ms to under 2 ms each.
 
 Revision ID: 0002
 Revises: 0001
@@ -23,7 +23,7 @@ NEW = [
     ("ix_documents_facets", "documents", ["department_id", "year", "error_count"]),
     ("ix_forms_kind_document", "forms", ["kind", "document_id"]),
     ("ix_forms_grade_document", "forms", ["grade", "document_id"]),
-    ("ix_findings_check_document", "findings", ["check_id", "document_id"]),
+    ("ix_findings_check_scope", "findings", ["check_id", "department_id", "document_id", "form_id"]),
     ("ix_findings_form_check", "findings", ["form_id", "check_id"]),
     ("ix_findings_department_facets", "findings", ["department_id", "severity", "status", "check_id"]),
     ("ix_findings_severity_facets", "findings", ["severity", "check_id", "status", "department_id"]),
