@@ -300,6 +300,25 @@ def test_headings_and_list_items_at_the_margin() -> None:
     assert source.lines == paragraphs
 
 
+def test_a_short_page_takes_the_margins_of_the_fuller_pages() -> None:
+    """On a last page of indented one-line paragraphs, the widest line is not at the margin and no line
+    continues another: the edges come from the full page before."""
+    long = "青禾县总工会严格执行预算管理制度，按照计划进度拨付资金，资金使用规范，未发现挤占挪用情况。" * 3
+    first = ["一、基本情况", long, "二、预算执行情况", long, "三、绩效目标完成情况", long]
+    last = [
+        "基本支出四十二万元，其中人员经费三十万元。",
+        "第三部分 名词解释",
+        "财政拨款收入：指本级财政当年拨付的资金，用于职工帮扶。",
+        "第四部分 决算报表",
+        "收入支出决算总表等报表详见附件。",
+    ]
+    body = "".join(f"<p{' class=head' if '、' in t[:3] else ''}>{t}</p>" for t in first)
+    body += "<div style='page-break-before: always'>" + "".join(f"<p>{t}</p>" for t in last) + "</div>"
+    source = read_pdf(render(body, "p.head { text-indent: 0; }"), "short_last_page.pdf")
+    assert source.lines == first + last
+    assert [row.page for row in source.rows][-5:] == [2] * 5
+
+
 def test_kangxi_radicals_are_read_as_ideographs() -> None:
     # Some producers map 工 and 一 to the Kangxi radicals ⼯ (U+2F2F) and ⼀ (U+2F00).
     source = read_pdf(render("<p>⼯作经费⼀览</p>"), "kangxi.pdf")

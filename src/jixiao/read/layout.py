@@ -642,30 +642,44 @@ class _Margins:
 def _margins(pages: Sequence[Page]) -> _Margins:
     """Each page's text edges and the document's indent habit.
 
-    The right edge is the furthest a line or table reaches on the page; on a
-    page with few lines and no table that says little, so it is at least the
-    usual right edge of the document's fuller pages or, failing those, the
-    page width less the left margin.
+    A page's own edges are where its lines and tables start and end. A short
+    page, or one whose every line happens to be indented, does not show its
+    margins, so where the document's fuller pages of the same width reach
+    further, their usual edges are taken; without fuller pages, a sparse
+    page's right edge is at least the page width less its left margin.
     """
     found: dict[int, tuple[float, float, bool]] = {}
-    indented = total = 0
+    usual: dict[int, tuple[list[float], list[float]]] = {}
     for page in pages:
         paras = [block for block in page.blocks if isinstance(block, Para)]
         if not paras:
             continue
         left = min(p.x0 for p in paras)
         reach = [p.x1 for p in paras] + [block.xs[-1] for block in page.blocks if isinstance(block, Table)]
-        full = len(paras) >= 5 or len(reach) > len(paras)
+        full = len(paras) >= 5 or len(reach) > len(paras)  # a table reaches the margins too
         found[page.number] = (left, max(reach), full)
+        lefts, rights = usual.setdefault(round(page.width), ([], []))
+        if len(paras) >= 5:  # a page of a few titles over a table does not show the left margin
+            lefts.append(left)
+        if full:
+            rights.append(max(reach))
+    edges: dict[int, tuple[float, float]] = {}
+    indented = total = 0
+    for page in pages:
+        if page.number not in found:
+            continue
+        left, right, full = found[page.number]
+        lefts, rights = usual.get(round(page.width), ([], []))
+        if lefts:
+            left = min(left, statistics.median(lefts))
+        if rights:
+            right = max(right, statistics.median(rights))
+        elif not full:
+            right = max(right, page.width - left)
+        edges[page.number] = (left, right)
+        paras = [block for block in page.blocks if isinstance(block, Para)]
         total += len(paras)
         indented += sum(1 for p in paras if 1.0 * p.height <= p.x0 - left <= 3.0 * p.height)
-    usual = [right for _, right, full in found.values() if full]
-    usual_right = statistics.median(usual) if usual else None
-    widths = {page.number: page.width for page in pages}
-    edges = {
-        number: (left, right if full else max(right, usual_right or widths[number] - left))
-        for number, (left, right, full) in found.items()
-    }
     return _Margins(edges, indented >= 3 and indented >= 0.05 * total)
 
 
