@@ -10,22 +10,28 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from starlette.datastructures import UploadFile
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from jixiao.model import Document
+from jixiao.parse.jsonin import document_from_dict
+from jixiao.read import MAX_BYTES
 from jixiao.read.source import ReadError
+from jixiao.render.html import review_html
 from jixiao.store.access import Invalid, NotFound, Principal, Refused
 from jixiao.store.dashboard import charts, years_in_scope
-from jixiao.store.editing import decide_finding, draw_sample, edit_form, recheck, set_state
-from jixiao.store.importer import import_file
-from jixiao.store.models import ROLES, Sample, SampleItem, StoredDocument, StoredForm, User
+from jixiao.store.editing import decide_finding, draw_sample, edit_form, field_label, recheck, set_state
+from jixiao.store.importer import ImportResult, import_file
+from jixiao.store.models import ROLES, STATE_LABELS, Department, Sample, SampleItem, StoredDocument, StoredForm, User
 from jixiao.store.queries import (
     AUDIT_COLUMNS,
     DOCUMENT_COLUMNS,
     FINDING_COLUMNS,
     FORM_COLUMNS,
     Filters,
+    check_titles,
     departments_in_scope,
     form_population,
     list_audit,
@@ -35,7 +41,7 @@ from jixiao.store.queries import (
 )
 from jixiao.store.users import add_user, authenticate, create_token, logout_everywhere, set_password
 from jixiao.web.common import csrf_check, current_user, is_htmx, page_actor, render, session_of, store_of
-from jixiao.web.exports import FORMATS, attachment, download
+from jixiao.web.exports import FORMATS, attachment, download, json_bytes
 from jixiao.web.security import new_session
 from jixiao.web.views import document_view, form_view, stored_document
 
@@ -130,13 +136,10 @@ async def import_files(request: Request, actor: Actor) -> Response:
     chosen = form.get("department")
     department = chosen.strip() if isinstance(chosen, str) and chosen.strip() and actor.is_admin else None
     results = []
-    from jixiao.read import MAX_BYTES
 
     for upload in uploads:
         name = upload.filename or "未命名文件"
         if upload.size is not None and upload.size > MAX_BYTES:
-            from jixiao.store.importer import ImportResult
-
             results.append(ImportResult(name, False, f"文件过大（上限 {MAX_BYTES // 1024 // 1024} MB）"))
             continue
         data = await upload.read(MAX_BYTES + 1)
@@ -144,8 +147,6 @@ async def import_files(request: Request, actor: Actor) -> Response:
     if not uploads:
         raise Invalid("请选择要导入的文件")
     if "application/json" in request.headers.get("accept", ""):
-        from starlette.responses import JSONResponse
-
         return JSONResponse({"results": [r.as_dict() for r in results]})
     with store_of(request).read() as session:
         departments = departments_in_scope(session, actor)
@@ -255,8 +256,6 @@ def original(request: Request, actor: Actor, document_id: int) -> Response:
 
 
 def _reviewed(request: Request, actor: Principal, document_id: int) -> tuple[StoredDocument, Document]:
-    from jixiao.parse.jsonin import document_from_dict
-
     with store_of(request).read() as session:
         stored = stored_document(session, actor, document_id)
         model = document_from_dict(stored.data)
@@ -266,10 +265,6 @@ def _reviewed(request: Request, actor: Principal, document_id: int) -> tuple[Sto
 
 @router.get("/documents/{document_id:int}/report.html")
 def report(request: Request, actor: Actor, document_id: int) -> Response:
-    from starlette.responses import HTMLResponse
-
-    from jixiao.render.html import review_html
-
     stored, model = _reviewed(request, actor, document_id)
     # the report is self-contained: its own inline style and script, nothing from anywhere else
     policy = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"
@@ -278,8 +273,6 @@ def report(request: Request, actor: Actor, document_id: int) -> Response:
 
 @router.get("/documents/{document_id:int}/jixiao.json")
 def document_json(request: Request, actor: Actor, document_id: int) -> Response:
-    from jixiao.web.exports import json_bytes
-
     with store_of(request).read() as session:
         stored = stored_document(session, actor, document_id)
         data = stored.data
@@ -352,15 +345,13 @@ async def form_edit(request: Request, actor: Actor, form_id: int) -> Response:
     with store_of(request).read() as session:
         view = form_view(session, actor, form_id)
     if outcome.changes:
-        saved = f"已保存（第 {outcome.version} 版）：" + "、".join(_label(c.field) for c in outcome.changes)
+        saved = f"已保存（第 {outcome.version} 版）：" + "、".join(field_label(c.field) for c in outcome.changes)
     else:
         saved = "没有改动"
     return render(request, "_form_body.html", view=view, saved=saved)
 
 
 def _label(path: str) -> str:
-    from jixiao.store.editing import field_label
-
     return field_label(path)
 
 
@@ -387,8 +378,6 @@ async def finding_decision(request: Request, actor: Actor, finding_id: int) -> R
         decide_finding, store_of(request), actor, finding_id, values.get("decision", ""), values.get("reason", "")
     )
     if is_htmx(request):
-        from jixiao.store.queries import check_titles
-
         return render(
             request,
             "_finding.html",
@@ -411,9 +400,6 @@ def _reviewer(actor: Principal) -> None:
 @router.get("/sampling")
 def sampling(request: Request, actor: Actor) -> Response:
     _reviewer(actor)
-    from sqlalchemy import select
-    from sqlalchemy.orm import selectinload
-
     with store_of(request).read() as session:
         statement = select(Sample).options(selectinload(Sample.items)).order_by(Sample.id.desc()).limit(50)
         if not actor.is_admin:
@@ -462,10 +448,6 @@ SAMPLE_COLUMNS = [
 
 
 def _sample_rows(request: Request, actor: Principal, sample_id: int) -> tuple[Sample, list[dict[str, Any]]]:
-    from sqlalchemy import select
-
-    from jixiao.store.models import STATE_LABELS, Department
-
     with store_of(request).read() as session:
         sample = session.get(Sample, sample_id)
         if sample is None or not (actor.is_admin or sample.created_by == actor.id):
@@ -576,9 +558,6 @@ def users(request: Request, actor: Actor) -> Response:
 
 
 def _users_page(request: Request, message: str | None, error: str | None, status: int = 200) -> Response:
-    from sqlalchemy import select
-    from sqlalchemy.orm import selectinload
-
     with store_of(request).read() as session:
         everyone = list(session.scalars(select(User).options(selectinload(User.departments)).order_by(User.name)))
     return render(request, "users.html", status=status, users=everyone, roles=ROLES, message=message, error=error)
