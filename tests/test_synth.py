@@ -168,8 +168,8 @@ def test_known_xlsx_score_shown_with_two_decimals() -> None:
 
 
 @pytest.mark.skipif(not PDF, reason="WeasyPrint or the CJK fonts are not installed")
-@pytest.mark.xfail(strict=True, reason="synth_issues.md #4: on a short last PDF page a heading joins the paragraph above")
-def test_known_pdf_heading_on_a_short_last_page() -> None:
+def test_pdf_heading_on_a_short_last_page() -> None:
+    """Was synth_issues.md #4: on a short last PDF page a heading joined the paragraph above."""
     sample = make_sample(1, 0)
     document, _ = read_back(render(sample, "pdf"), f"{sample.stem}.pdf")
     assert [f.check for f in judge(sample.expected, document.findings or []).unexpected] == []
