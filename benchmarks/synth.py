@@ -7,7 +7,7 @@ asked for, reads it back and reviews it as ``jixiao review`` would, and prints
 per check id: defects injected, found, recall and unexpected findings (every
 format pooled, then per format), and per format the field-level extraction F1
 of the read-back forms against the generated ones (counted as
-/work/shared/bench/score.py counts). Samples whose planted defect only the
+../shared/bench/score.py counts). Samples whose planted defect only the
 plain-text layout can show (an empty 存在问题 section, a missing section) count
 for the text format only. Acceptance: recall 1.0 for every check id and no
 unexpected findings. ``--out`` also writes each rendering and its

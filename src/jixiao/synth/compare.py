@@ -1,6 +1,6 @@
 """Read-back against generated: field-level extraction counts, and findings against expectations.
 
-Extraction is counted as /work/shared/bench/score.py counts it: every non-null
+Extraction is counted as ../shared/bench/score.py counts it: every non-null
 field of the generated form is one unit; a read-back value equal to it is a
 true positive, a missing or different one a false negative, and a different
 one (or a whole form or indicator row that was never generated) also a false
