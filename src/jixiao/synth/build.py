@@ -116,6 +116,7 @@ class Facts:
     three_public_total: Decimal | None = None  # the total as written, when a defect makes it differ
     structure_total: Decimal | None = None
     accounts_spend: Decimal | None = None
+    basic_first: bool = False
     change_amount: Decimal | None = None
     change_percent: Decimal | None = None
 
@@ -655,6 +656,14 @@ class Build:
         total = facts.three_public_total if facts.three_public_total is not None else sum(parts, ZERO)
         spend = facts.accounts_spend if facts.accounts_spend is not None else facts.unit_executed
         year, unit = self.year, self.unit
+        spending = [
+            f"本年支出合计{money(spend)}万元，其中基本支出{money(facts.basic)}万元、项目支出{money(facts.project_spend)}万元。",
+            f"“三公”经费支出合计{money(total)}万元，其中因公出国（境）费{money(parts[0])}万元，"
+            f"公务用车购置及运行维护费{money(parts[1])}万元，公务接待费{money(parts[2])}万元。",
+            f"基本支出{money(facts.basic)}万元，其中人员经费{money(facts.personnel)}万元、公用经费{money(facts.public)}万元。",
+        ]
+        if facts.basic_first:  # the 基本支出 breakdown right after the total it is part of
+            spending = [spending[0], spending[2], spending[1]]
         return [
             "第一部分 部门概况",
             f"{unit}主要负责本行业领域的政策执行、业务管理和公共服务工作。内设办公室、计划财务股和业务股，无下属预算单位。",
@@ -662,10 +671,7 @@ class Build:
             f"{year}年度收入总计{money(income)}万元，支出总计{money(facts.unit_executed)}万元。",
             f"本年收入合计{money(income)}万元，其中一般公共预算财政拨款收入{money(facts.income_fiscal)}万元、"
             f"其他收入{money(facts.income_other)}万元。",
-            f"本年支出合计{money(spend)}万元，其中基本支出{money(facts.basic)}万元、项目支出{money(facts.project_spend)}万元。",
-            f"“三公”经费支出合计{money(total)}万元，其中因公出国（境）费{money(parts[0])}万元，"
-            f"公务用车购置及运行维护费{money(parts[1])}万元，公务接待费{money(parts[2])}万元。",
-            f"基本支出{money(facts.basic)}万元，其中人员经费{money(facts.personnel)}万元、公用经费{money(facts.public)}万元。",
+            *spending,
             "第三部分 名词解释",
             "财政拨款收入：指本级财政当年拨付的资金。基本支出：指为保障机构正常运转、完成日常工作任务而发生的支出。",
             "第四部分 决算报表",
@@ -737,6 +743,7 @@ class Build:
         facts.three_public_parts = [abroad, cars, reception]
         now = abroad + cars + reception
         facts.three_public_last = q2(now * D(str(round(rng.uniform(1.02, 1.25), 3))))
+        facts.basic_first = rng.random() < 0.5
 
     def _project(self, index: int) -> ProjectForm:
         form = self.forms[index]

@@ -1012,7 +1012,7 @@ DEFECTS: tuple[Defect, ...] = (
     Defect("year_form", "year.mismatch", year_form),
     Defect("problems_empty", "report.problems_empty", problems_empty, text_only=True),
     Defect("section_missing", "report.section_missing", section_missing, text_only=True),
-    Defect("section_missing_dept", "report.section_missing", section_missing_dept, text_only=True, narrow=True),
+    Defect("section_missing_dept", "report.section_missing", section_missing_dept, narrow=True),
     Defect("residue", "report.template_residue", residue),
     Defect("three_public", "accounts.three_public_breakdown", three_public, narrow=True),
     Defect("structure", "accounts.structure_sum", structure, narrow=True),
