@@ -1,6 +1,6 @@
 """Load test of ``jixiao serve``: 10,000 stored forms, 50 simulated users browsing and editing over loopback.
 
-    python benchmarks/web.py [--forms 10000] [--users 50] [--duration 60] [--think 0.5]
+    python benchmarks/web.py [--forms 10000] [--users 50] [--duration 60] [--think 1.0] [--workers 2]
                              [--postgres postgresql+psycopg://app@127.0.0.1:54329/postgres]
 
 The store is seeded by copying the seed corpus (or the examples) and perturbing
@@ -335,7 +335,7 @@ async def user(
                     tally, "导出CSV", client.get(f"/forms.csv?department={department or ''}&year={rng.choice(years)}")
                 )
             else:
-                api = f"/api/v1/forms?year={rng.choice(years)}&department={department or ''}"
+                api = f"/api/v1/forms?year={rng.choice(years)}" + (f"&department={department}" if department else "")
                 await _timed(tally, "接口", client.get(api, headers={"Authorization": f"Bearer {persona.token}"}))
             await asyncio.sleep(rng.uniform(0, 2 * think))
     finally:
@@ -349,11 +349,22 @@ def _free_port() -> int:
         return port
 
 
-def serve(url: str, folder: Path) -> tuple[subprocess.Popen[bytes], str]:
+def serve(url: str, folder: Path, workers: int) -> tuple[subprocess.Popen[bytes], str]:
     port = _free_port()
     log = (folder / "serve.log").open("wb")
     process = subprocess.Popen(
-        [sys.executable, "-c", "from jixiao.cli import app; app()", "serve", "--port", str(port), "--database", url],
+        [
+            sys.executable,
+            "-c",
+            "from jixiao.cli import app; app()",
+            "serve",
+            "--port",
+            str(port),
+            "--database",
+            url,
+            "--workers",
+            str(workers),
+        ],
         stdout=log,
         stderr=subprocess.STDOUT,
         cwd=folder,
@@ -385,9 +396,9 @@ def run(label: str, url: str, args: argparse.Namespace, folder: Path) -> None:
     store.dispose()
     print(
         f"\n== {label}: {documents} 份文档、{forms} 张表（生成与入库 {seeded:.0f} 秒），{len(people)} 个并发用户，"
-        f"{args.duration} 秒，思考时间 0–{2 * args.think:g} 秒 =="
+        f"{args.duration} 秒，思考时间 0–{2 * args.think:g} 秒，{args.workers} 个服务进程 =="
     )
-    process, base = serve(url, folder)
+    process, base = serve(url, folder, args.workers)
     tally = Tally()
     try:
 
@@ -431,8 +442,9 @@ def main() -> None:
     parser.add_argument("--forms", type=int, default=10_000)
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--duration", type=float, default=60)
-    parser.add_argument("--think", type=float, default=0.5, help="mean pause between a user's requests (s)")
+    parser.add_argument("--think", type=float, default=1.0, help="mean pause between a user's requests (s)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=2, help="server worker processes (jixiao serve --workers)")
     parser.add_argument(
         "--postgres",
         default=os.environ.get("JIXIAO_TEST_POSTGRES_URL"),

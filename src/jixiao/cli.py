@@ -278,14 +278,36 @@ def serve(
     database: Annotated[
         str | None, typer.Option("--database", envvar="JIXIAO_DATABASE_URL", help="数据库地址，默认 ./jixiao.db")
     ] = None,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="工作进程数 / worker processes")] = 1,
 ) -> None:
-    """启动网页服务（单进程：SQLite 只有一个写入者）/ run the web app."""
+    """启动网页服务 / run the web app (SQLite: writers wait their turn, one at a time, across processes too)."""
+    import os
+
     import uvicorn
 
     from jixiao.web.app import create_app
 
     console.print(f"网页服务 / serving: http://{host}:{port}/")
-    uvicorn.run(create_app(database), host=host, port=port, workers=1, log_level="warning")
+    if workers == 1:
+        uvicorn.run(create_app(database), host=host, port=port, log_level="warning")
+        return
+    from jixiao.store.db import Store, database_url
+    from jixiao.store.users import secret_key
+
+    os.environ["JIXIAO_DATABASE_URL"] = database_url(database)
+    store = Store()
+    store.migrate()
+    secret_key(store)  # made once here, not raced for by the workers
+    store.dispose()
+    # the listening socket is made here with TCP_NODELAY: uvicorn's worker processes do not set it on their
+    # connections (a kept-alive response then waits ~40 ms for a delayed ACK); accepted sockets inherit it
+    import socket
+
+    listener = socket.create_server((host, port), reuse_port=False)
+    listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    uvicorn.run(
+        "jixiao.web.app:worker_app", factory=True, fd=listener.fileno(), workers=workers, log_level="warning"
+    )
 
 
 user_app = typer.Typer(help="用户管理 / users of the web app", no_args_is_help=True)

@@ -2,24 +2,24 @@
 
 Charts: execution-rate distribution, self-score against execution rate,
 findings by check and by department, and year over year for the same
-department and project. Results are cached per user scope and filters until
-the store changes (the newest audit entry id is the revision).
+department and project. The figures of all departments are read once (see
+:mod:`jixiao.store.cache` for how long they are reused) and each user's charts
+are cut from them in memory.
 """
 
 from __future__ import annotations
 
-import threading
-import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from jixiao.store.access import Principal
+from jixiao.store.cache import Recent, revision
 from jixiao.store.models import Department, StoredDocument, StoredFinding, StoredForm, now
 from jixiao.store.queries import SEVERITY_LABELS, Filters, check_titles
 
@@ -64,25 +64,47 @@ def _percent(value: Decimal | None) -> Decimal | None:
     return None if value is None else (value * 100).quantize(Decimal("0.01"))
 
 
-def _form_rows(session: Session, actor: Principal, filters: Filters) -> list[tuple[Any, ...]]:
-    f = StoredForm
-    conditions = [actor.scope(f.department_id)]
-    if filters.department is not None:
-        conditions.append(f.department_id == filters.department)
-    if filters.year is not None:
-        conditions.append(f.year == filters.year)
-    if filters.kind:
-        conditions.append(f.kind == filters.kind)
-    statement = select(
-        f.id, f.department_id, f.year, f.kind, f.name, f.execution_rate, f.total_score, f.stated_department
-    ).where(and_(*conditions))
-    return list(session.execute(statement).all())
+FormRow = tuple[int, int | None, int | None, str, str, Decimal | None, Decimal | None, str | None]
+FindingRow = tuple[int | None, int | None, str | None, str, str, int]
 
 
-def _names(session: Session) -> dict[int | None, str]:
+@dataclass(slots=True)
+class Snapshot:
+    """What every chart is drawn from, for all departments: read once, then cut to each user's scope."""
+
+    forms: list[FormRow]
+    findings: list[FindingRow]  # department, year, kind, check, severity, count
+    names: dict[int | None, str]
+
+
+def _snapshot(session: Session) -> Snapshot:
+    f, x = StoredForm, StoredFinding
+    forms = [
+        (int(i), d, y, str(k), str(n), r, t, s)
+        for i, d, y, k, n, r, t, s in session.execute(
+            select(f.id, f.department_id, f.year, f.kind, f.name, f.execution_rate, f.total_score, f.stated_department)
+        ).all()
+    ]
+    findings: list[FindingRow] = [
+        (d, y, k, str(c), str(v), int(n))
+        for d, y, k, c, v, n in session.execute(
+            select(x.department_id, f.year, f.kind, x.check_id, x.severity, func.count())
+            .outerjoin(f, f.id == x.form_id)
+            .group_by(x.department_id, f.year, f.kind, x.check_id, x.severity)
+        ).all()
+    ]
     names: dict[int | None, str] = {None: "（未归属部门）"}
-    names.update(dict(session.execute(select(Department.id, Department.name)).all()))
-    return names
+    names.update({int(i): str(n) for i, n in session.execute(select(Department.id, Department.name)).all()})
+    return Snapshot(forms, findings, names)
+
+
+def _wanted(actor: Principal, filters: Filters, department: int | None, year: int | None, kind: str | None) -> bool:
+    return (
+        actor.sees(department)
+        and (filters.department is None or department == filters.department)
+        and (filters.year is None or year == filters.year)
+        and (not filters.kind or kind == filters.kind)
+    )
 
 
 def rate_distribution(rows: list[tuple[Any, ...]]) -> Chart:
@@ -126,7 +148,7 @@ def score_vs_rate(rows: list[tuple[Any, ...]]) -> Chart:
                 "max_score": max(scores) if scores else None,
             }
         )
-    shown = points[:5000]
+    shown = points[:2000]
     return Chart(
         "scores",
         "自评得分与预算执行率",
@@ -151,22 +173,18 @@ def score_vs_rate(rows: list[tuple[Any, ...]]) -> Chart:
                 }
             ],
         },
-        f"共 {len(points)} 张表同时有执行率和自评总分" + ("；散点图显示前 5000 个" if len(points) > 5000 else ""),
+        f"共 {len(points)} 张表同时有执行率和自评总分" + ("；散点图显示前 2000 个" if len(points) > 2000 else ""),
     )
 
 
-def _finding_counts(session: Session, actor: Principal, filters: Filters, by: Any) -> list[tuple[Any, str, int]]:
-    x = StoredFinding
-    statement = select(by, x.severity, func.count()).where(actor.scope(x.department_id))
-    if filters.department is not None:
-        statement = statement.where(x.department_id == filters.department)
-    if filters.year is not None or filters.kind:
-        statement = statement.join(StoredForm, StoredForm.id == x.form_id)
-        if filters.year is not None:
-            statement = statement.where(StoredForm.year == filters.year)
-        if filters.kind:
-            statement = statement.where(StoredForm.kind == filters.kind)
-    return [(k, str(s), int(c)) for k, s, c in session.execute(statement.group_by(by, x.severity))]
+def _finding_counts(
+    snapshot: Snapshot, actor: Principal, filters: Filters, by_check: bool
+) -> list[tuple[Any, str, int]]:
+    totals: Counter[tuple[Any, str]] = Counter()
+    for department, year, kind, check, severity, count in snapshot.findings:
+        if _wanted(actor, filters, department, year, kind):
+            totals[(check if by_check else department, severity)] += count
+    return [(key, severity, count) for (key, severity), count in totals.items()]
 
 
 def _severity_table(counts: list[tuple[Any, str, int]], label: dict[Any, str]) -> list[dict[str, Any]]:
@@ -199,9 +217,9 @@ def _stacked(rows: list[dict[str, Any]], horizontal: bool) -> dict[str, Any]:
     }
 
 
-def findings_by_check(session: Session, actor: Principal, filters: Filters) -> Chart:
+def findings_by_check(snapshot: Snapshot, actor: Principal, filters: Filters) -> Chart:
     titles = check_titles()
-    rows = _severity_table(_finding_counts(session, actor, filters, StoredFinding.check_id), {})
+    rows = _severity_table(_finding_counts(snapshot, actor, filters, by_check=True), {})
     for row in rows:
         row["title"] = titles.get(row["key"], "")
     return Chart(
@@ -221,8 +239,8 @@ def findings_by_check(session: Session, actor: Principal, filters: Filters) -> C
     )
 
 
-def findings_by_department(session: Session, actor: Principal, filters: Filters) -> Chart:
-    rows = _severity_table(_finding_counts(session, actor, filters, StoredFinding.department_id), _names(session))
+def findings_by_department(snapshot: Snapshot, actor: Principal, filters: Filters) -> Chart:
+    rows = _severity_table(_finding_counts(snapshot, actor, filters, by_check=False), snapshot.names)
     return Chart(
         "departments",
         "各部门发现的问题",
@@ -298,41 +316,38 @@ def _num(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
-_CACHE: dict[tuple[Any, ...], tuple[int, float, list[Chart]]] = {}
-_LOCK = threading.Lock()
-# while edits stream in, figures up to this many seconds old are shown rather than recomputed on every view
-STALE_SECONDS = 3.0
+_SNAPSHOTS: Recent[Snapshot] = Recent(size=8)
+_CHARTS: Recent[list[Chart]] = Recent()
 
 
-def charts(session: Session, actor: Principal, filters: Filters, series: str | None, revision: int) -> list[Chart]:
+def charts(session: Session, actor: Principal, filters: Filters, series: str | None) -> list[Chart]:
     """Every chart for the user's departments and the filters.
 
-    Recomputed when the store has changed since, but at most every STALE_SECONDS: each
-    chart says when its figures were computed.
+    The figures of all departments are read once and each user's charts cut from them;
+    both are reused while the store is unchanged, or for a few seconds after a change.
+    Each chart says when its figures were computed.
     """
-    key = (id(session.get_bind()), actor.departments, filters.department, filters.year, filters.kind, series)
-    with _LOCK:
-        cached = _CACHE.get(key)
-        if cached is not None and (cached[0] == revision or time.monotonic() - cached[1] < STALE_SECONDS):
-            return cached[2]
-    rows = _form_rows(session, actor, filters)
-    names = _names(session)
+    current = revision(session)
+    database = str(session.get_bind().engine.url)
+    snapshot = _SNAPSHOTS.get(database, current, lambda: _snapshot(session))
+    key = (database, actor.departments, filters.department, filters.year, filters.kind, series)
+    return _CHARTS.get(key, current, lambda: _draw(snapshot, actor, filters, series))
+
+
+def _draw(snapshot: Snapshot, actor: Principal, filters: Filters, series: str | None) -> list[Chart]:
+    rows = [row for row in snapshot.forms if _wanted(actor, filters, row[1], row[2], row[3])]
     result = [
         rate_distribution(rows),
         score_vs_rate(rows),
-        findings_by_check(session, actor, filters),
-        findings_by_department(session, actor, filters),
-        year_over_year(rows, names, series),
+        findings_by_check(snapshot, actor, filters),
+        findings_by_department(snapshot, actor, filters),
+        year_over_year(rows, snapshot.names, series),
     ]
     for chart in result:
         chart.computed_at = now()
         if chart.option:
             # drawn at once: no animation to wait for, in a browser or a screenshot
             chart.option["animation"] = False
-    with _LOCK:
-        if len(_CACHE) > 512:
-            _CACHE.clear()
-        _CACHE[key] = (revision, time.monotonic(), result)
     return result
 
 

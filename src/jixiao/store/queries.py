@@ -18,6 +18,7 @@ from sqlalchemy import ColumnElement, Select, and_, case, exists, func, literal_
 from sqlalchemy.orm import Session, aliased
 
 from jixiao.store.access import Principal
+from jixiao.store.cache import Recent, revision
 from jixiao.store.models import (
     FINDING_LABELS,
     STATE_LABELS,
@@ -109,6 +110,21 @@ class Listing:
 
 
 Conditions = Callable[[Filters, str | None], list[ColumnElement[bool]]]
+
+
+_FACETS: Recent[list[Facet]] = Recent()
+
+
+def _facets(
+    session: Session,
+    kind: str,
+    actor: Principal,
+    filters: Filters,
+    compute: Callable[[Session, Principal, Filters], list[Facet]],
+) -> list[Facet]:
+    """A list's facet counts, reused across its pages and for a few seconds after a change (see cache)."""
+    key = (str(session.get_bind().engine.url), kind, actor.departments, replace(filters, page=1))
+    return _FACETS.get(key, revision(session), lambda: compute(session, actor, filters))
 
 
 def _pages(total: int) -> int:
@@ -224,7 +240,7 @@ def list_documents(session: Session, actor: Principal, filters: Filters, export:
         }
         for r in records
     ]
-    facets = [] if export else _document_facets(session, actor, filters)
+    facets = [] if export else _facets(session, "document", actor, filters, _document_facets)
     return Listing(rows, total, filters.page, _pages(total), facets)
 
 
@@ -425,7 +441,7 @@ def list_forms(session: Session, actor: Principal, filters: Filters, export: boo
         }
         for r in records
     ]
-    facets = [] if export else _form_facets(session, actor, filters)
+    facets = [] if export else _facets(session, "form", actor, filters, _form_facets)
     return Listing(rows, total, filters.page, _pages(total), facets)
 
 
@@ -594,7 +610,7 @@ def list_findings(session: Session, actor: Principal, filters: Filters, export: 
         }
         for r in records
     ]
-    facets = [] if export else _finding_facets(session, actor, filters)
+    facets = [] if export else _facets(session, "finding", actor, filters, _finding_facets)
     return Listing(rows, total, filters.page, _pages(total), facets)
 
 

@@ -11,6 +11,7 @@ from datetime import timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from jixiao.store.access import Invalid, Principal, Refused, principal_of
@@ -192,9 +193,15 @@ def secret_key(store: Store) -> str:
         found = session.get(Setting, "secret_key")
         if found is not None:
             return found.value
-    with store.write() as session:
-        found = session.get(Setting, "secret_key")
-        if found is None:
-            found = Setting(key="secret_key", value=secrets.token_urlsafe(48))
-            session.add(found)
-        return found.value
+    try:
+        with store.write() as session:
+            found = session.get(Setting, "secret_key")
+            if found is None:
+                found = Setting(key="secret_key", value=secrets.token_urlsafe(48))
+                session.add(found)
+            return found.value
+    except IntegrityError:  # another process made it first
+        with store.read() as session:
+            made = session.get(Setting, "secret_key")
+            assert made is not None
+            return made.value

@@ -318,10 +318,8 @@ def dashboard(
     filters: ListFilters,
     series: Annotated[str | None, Query(description="历年对比所选的部门与项目")] = None,
 ) -> Response:
-    store = store_of(request)
-    revision = store.revision()
-    with store.read() as session:
-        result = charts(session, actor, filters, series, revision)
+    with store_of(request).read() as session:
+        result = charts(session, actor, filters, series)
     return _json(
         [{"key": c.key, "title": c.title, "columns": dict(c.columns), "rows": c.rows, "note": c.note} for c in result]
     )

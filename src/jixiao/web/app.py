@@ -72,6 +72,11 @@ def create_app(
     return app
 
 
+def worker_app() -> FastAPI:
+    """The app in one of several worker processes (``jixiao serve --workers N``): the parent migrated already."""
+    return create_app(migrate=False)
+
+
 def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/") or request.url.path == "/openapi.json"
 

@@ -516,10 +516,8 @@ async def sample_recheck(request: Request, actor: Actor, item_id: int) -> Respon
 def _charts(request: Request, actor: Principal) -> tuple[Filters, list[Any], list[tuple[int, str]], list[int]]:
     filters = Filters.from_params(request.query_params)
     series = request.query_params.get("series")
-    store = store_of(request)
-    revision = store.revision()
-    with store.read() as session:
-        result = charts(session, actor, filters, series, revision)
+    with store_of(request).read() as session:
+        result = charts(session, actor, filters, series)
         departments = departments_in_scope(session, actor)
         years = years_in_scope(session, actor)
     return filters, result, departments, years

@@ -1,0 +1,55 @@
+"""Figures derived from the store, reused while they are fresh enough.
+
+A value is reused while the store is unchanged (its revision, the newest audit
+entry, is the same), and for a few seconds after it changes: under a stream of
+edits, facet counts and dashboard figures may lag the data by up to
+``stale_seconds`` instead of being recomputed for every view.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Generic, TypeVar
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from jixiao.store.models import AuditEntry
+
+T = TypeVar("T")
+
+
+def revision(session: Session) -> int:
+    """A number that grows with every change to the store."""
+    return session.scalar(select(func.max(AuditEntry.id))) or 0
+
+
+class Recent(Generic[T]):
+    """A small cache of computed values keyed by what they depend on (always including the user's scope)."""
+
+    def __init__(self, stale_seconds: float = 3.0, size: int = 512) -> None:
+        self.stale_seconds = stale_seconds
+        self.size = size
+        self._values: OrderedDict[Hashable, tuple[int, float, T]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, current: int, compute: Callable[[], T]) -> T:
+        with self._lock:
+            found = self._values.get(key)
+            if found is not None and (found[0] == current or time.monotonic() - found[1] < self.stale_seconds):
+                self._values.move_to_end(key)
+                return found[2]
+        value = compute()
+        with self._lock:
+            self._values[key] = (current, time.monotonic(), value)
+            self._values.move_to_end(key)
+            while len(self._values) > self.size:
+                self._values.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
