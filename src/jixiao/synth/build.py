@@ -149,7 +149,7 @@ class Build:
     expected: list[Expected] = field(default_factory=list)
     defects: list[str] = field(default_factory=list)
     used: set[str] = field(default_factory=set)
-    text_only: bool = False
+    text_expected: list[Expected] = field(default_factory=list)
     notes: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
@@ -570,9 +570,9 @@ class Build:
             document=document,
             extras=extras,
             expected=sorted(set(self.expected)),
+            text_expected=sorted(set(self.text_expected)),
             defects=list(self.defects),
             layout=self.layout,
-            formats=frozenset({"text"}) if self.text_only else None,
         )
 
     def _fill_report(self) -> None:

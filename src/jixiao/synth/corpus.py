@@ -77,7 +77,7 @@ class Outcome:
     stem: str
     fmt: str
     tally: Tally
-    verdict: Verdict | None  # None when the planted defects do not hold for this format
+    verdict: Verdict
     problems: list[str] = field(default_factory=list)
     profile: str | None = None
 
@@ -96,8 +96,7 @@ def check_sample(sample: Sample, fmt: str, data: bytes | None = None) -> Outcome
     data = render(sample, fmt) if data is None else data
     document, problems = read_back(data, f"{sample.stem}.{SUFFIXES[fmt]}")
     tally = extraction(sample.document, document)
-    holds = sample.formats is None or fmt in sample.formats
-    verdict = judge(sample.expected, document.findings or []) if holds else None
+    verdict = judge(sample.expected_for(fmt), document.findings or [])
     return Outcome(sample.stem, fmt, tally, verdict, problems, document.profile)
 
 

@@ -1022,10 +1022,13 @@ BY_NAME: dict[str, Defect] = {defect.name: defect for defect in DEFECTS}
 
 def plant(build: Build, defect: Defect) -> bool:
     """Plant one defect; record its name when it took."""
+    before = len(build.expected)
     if not defect.plant(build):
         return False
     build.defects.append(defect.name)
-    build.text_only = build.text_only or defect.text_only
+    if defect.text_only:  # what only the plain-text layout shows is expected of that rendering alone
+        build.text_expected.extend(build.expected[before:])
+        del build.expected[before:]
     return True
 
 

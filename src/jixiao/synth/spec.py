@@ -71,8 +71,8 @@ class Sample:
     """A generated document, the prose planted beside its forms, and what review must find.
 
     ``extras[i]`` are paragraphs appended to form ``i``'s narrative (for a 部门整体 form,
-    its 评价分析 text); ``formats`` limits the renderings the expectations hold for
-    (None: every format).
+    its 评价分析 text). ``expected`` holds in every rendering; ``text_expected`` only in the
+    plain-text one, whose layout can show what the data model cannot (an empty 存在问题 section).
     """
 
     stem: str
@@ -82,15 +82,18 @@ class Sample:
     expected: list[Expected]
     defects: list[str]
     layout: TextLayout = field(default_factory=TextLayout)
-    formats: frozenset[str] | None = None
+    text_expected: list[Expected] = field(default_factory=list)
+
+    def expected_for(self, fmt: str) -> list[Expected]:
+        return sorted([*self.expected, *self.text_expected]) if fmt == "text" else list(self.expected)
 
     def expected_json(self) -> dict[str, object]:
         return {
             "source": self.stem,
             "profile": self.profile,
             "defects": self.defects,
-            "formats": sorted(self.formats) if self.formats is not None else None,
             "findings": [item.as_dict() for item in sorted(self.expected, key=_order)],
+            "text_findings": [item.as_dict() for item in sorted(self.text_expected, key=_order)],
         }
 
 
