@@ -271,6 +271,10 @@ def synth(
     console.print(f"已生成 {count} 份文档，共 {written} 个文件 / wrote {written} files: {escape(str(out))}")
 
 
+# seconds an idle kept-alive connection stays open: longer than people pause between clicks
+KEEP_ALIVE = 75
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option("--host", help="监听地址 / address")] = "127.0.0.1",
@@ -289,7 +293,7 @@ def serve(
 
     console.print(f"网页服务 / serving: http://{host}:{port}/")
     if workers == 1:
-        uvicorn.run(create_app(database), host=host, port=port, log_level="warning")
+        uvicorn.run(create_app(database), host=host, port=port, log_level="warning", timeout_keep_alive=KEEP_ALIVE)
         return
     from jixiao.store.db import Store, database_url
     from jixiao.store.users import secret_key
@@ -306,7 +310,12 @@ def serve(
     listener = socket.create_server((host, port), reuse_port=False)
     listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     uvicorn.run(
-        "jixiao.web.app:worker_app", factory=True, fd=listener.fileno(), workers=workers, log_level="warning"
+        "jixiao.web.app:worker_app",
+        factory=True,
+        fd=listener.fileno(),
+        workers=workers,
+        log_level="warning",
+        timeout_keep_alive=KEEP_ALIVE,
     )
 
 

@@ -206,6 +206,13 @@ def test_role_pages(store: Store, accounts: dict[str, Account], world: dict[str,
         assert (status == 200) == (role in roles), f"{role} {page}: {status}"
     added = browser.post("/users", {"name": "新人", "password": "long-enough-1", "role": "viewer", "departments": OWN})
     assert (added.status_code == 200) == (role == "admin"), added.status_code
+    token = create_token(store, accounts[role].principal)
+    upload = browser.client.post(
+        "/api/v1/documents",
+        files=[("files", ("03.txt", example("03_self_evaluation_report.txt")))],
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert (upload.status_code == 200) == (role in ("admin", "filer")), upload.status_code
 
 
 def _text(response: httpx.Response) -> str:

@@ -291,3 +291,31 @@ def test_migrations_match_the_models(store: Store) -> None:
 
     with store.engine.connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+
+
+def test_recent_values_are_served_while_a_fresh_one_is_computed() -> None:
+    import threading
+
+    from jixiao.store.cache import Recent
+
+    cache: Recent[int] = Recent(stale_seconds=0)
+    calls: list[int] = []
+    release = threading.Event()
+
+    def compute(value: int, wait: bool = False) -> int:
+        if wait:
+            release.wait(10)
+        calls.append(value)
+        return value
+
+    assert cache.get("k", 1, lambda: compute(1)) == 1
+    assert cache.get("k", 1, lambda: compute(99)) == 1  # same revision: reused
+    assert cache.get("k", 2, lambda: compute(2, wait=True)) == 1  # changed: the old value, refreshed behind
+    assert cache.get("k", 2, lambda: compute(3)) == 1  # one refresh at a time
+    release.set()
+    for _ in range(100):
+        if calls[-1:] == [2] and cache.get("k", 2, lambda: compute(4)) == 2:
+            break
+        threading.Event().wait(0.05)
+    assert cache.get("k", 2, lambda: compute(5)) == 2
+    assert calls == [1, 2]

@@ -75,6 +75,8 @@ class Snapshot:
     forms: list[FormRow]
     findings: list[FindingRow]  # department, year, kind, check, severity, count
     names: dict[int | None, str]
+    at: datetime = field(default_factory=now)
+    drawn: dict[tuple[Any, ...], list[Chart]] = field(default_factory=dict)  # each scope's charts, once
 
 
 def _snapshot(session: Session) -> Snapshot:
@@ -317,21 +319,29 @@ def _num(value: Decimal | None) -> float | None:
 
 
 _SNAPSHOTS: Recent[Snapshot] = Recent(size=8)
-_CHARTS: Recent[list[Chart]] = Recent()
 
 
 def charts(session: Session, actor: Principal, filters: Filters, series: str | None) -> list[Chart]:
     """Every chart for the user's departments and the filters.
 
-    The figures of all departments are read once and each user's charts cut from them;
-    both are reused while the store is unchanged, or for a few seconds after a change.
-    Each chart says when its figures were computed.
+    The figures of all departments are read once (reused as :mod:`jixiao.store.cache`
+    says) and each scope's charts are cut from them once. Each chart says when its
+    figures were computed.
     """
     current = revision(session)
-    database = str(session.get_bind().engine.url)
-    snapshot = _SNAPSHOTS.get(database, current, lambda: _snapshot(session))
-    key = (database, actor.departments, filters.department, filters.year, filters.kind, series)
-    return _CHARTS.get(key, current, lambda: _draw(snapshot, actor, filters, series))
+    engine = session.get_bind().engine
+    database = str(engine.url)
+
+    def read() -> Snapshot:
+        with Session(engine) as own:
+            return _snapshot(own)
+
+    snapshot = _SNAPSHOTS.get(database, current, read)
+    key = (actor.departments, filters.department, filters.year, filters.kind, series)
+    drawn = snapshot.drawn.get(key)
+    if drawn is None:
+        drawn = snapshot.drawn[key] = _draw(snapshot, actor, filters, series)
+    return drawn
 
 
 def _draw(snapshot: Snapshot, actor: Principal, filters: Filters, series: str | None) -> list[Chart]:
@@ -344,7 +354,7 @@ def _draw(snapshot: Snapshot, actor: Principal, filters: Filters, series: str | 
         year_over_year(rows, snapshot.names, series),
     ]
     for chart in result:
-        chart.computed_at = now()
+        chart.computed_at = snapshot.at
         if chart.option:
             # drawn at once: no animation to wait for, in a browser or a screenshot
             chart.option["animation"] = False

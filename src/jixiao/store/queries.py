@@ -123,8 +123,14 @@ def _facets(
     compute: Callable[[Session, Principal, Filters], list[Facet]],
 ) -> list[Facet]:
     """A list's facet counts, reused across its pages and for a few seconds after a change (see cache)."""
-    key = (str(session.get_bind().engine.url), kind, actor.departments, replace(filters, page=1))
-    return _FACETS.get(key, revision(session), lambda: compute(session, actor, filters))
+    engine = session.get_bind().engine
+    key = (str(engine.url), kind, actor.departments, replace(filters, page=1))
+
+    def count() -> list[Facet]:
+        with Session(engine) as own:
+            return compute(own, actor, filters)
+
+    return _FACETS.get(key, revision(session), count)
 
 
 def _pages(total: int) -> int:

@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 from starlette.responses import Response
 
 from jixiao.read import MAX_BYTES
-from jixiao.store.access import Principal
+from jixiao.store.access import Principal, Refused
 from jixiao.store.dashboard import charts
 from jixiao.store.editing import decide_finding, edit_form, field_label, set_state
 from jixiao.store.importer import ImportResult, import_file
@@ -147,6 +147,8 @@ async def upload(
     files: Annotated[list[UploadFile], File(description="要导入的文件")],
     department: Annotated[str | None, Form(description="归属部门（仅管理员可指定）")] = None,
 ) -> Response:
+    if actor.role not in ("admin", "filer"):
+        raise Refused("只有填报人和管理员可以导入文档")
     results = []
     for item in files:
         name = item.filename or "未命名文件"
