@@ -14,7 +14,7 @@ from __future__ import annotations
 import bisect
 import difflib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -174,21 +174,31 @@ def sentence_spans(text: str, enders: str = _SENTENCE_END) -> list[tuple[int, in
     return [match.span() for match in _sentence_pattern(enders).finditer(text) if match.group().strip(enders + " ")]
 
 
+_BRACKET = re.compile(r"[（(《〈）)》〉]")
+_OPENING = "（(《〈"
+
+
 @lru_cache(maxsize=1024)
-@lru_cache(maxsize=512)
 def depth_map(text: str) -> tuple[int, ...]:
     """Bracket depth at every offset: （ ( 《 〈 open, their partners close. Quotes are not counted:
-    dumps lose one of a pair too often."""
+    dumps lose one of a pair too often. An opening bracket is inside its pair, a closing one too.
+
+    Filled run by run between brackets: most paragraphs have few or none."""
     depths: list[int] = []
     depth = 0
-    for char in text:
-        if char in "（(《〈":
+    done = 0
+    for match in _BRACKET.finditer(text):
+        index = match.start()
+        depths.extend([depth] * (index - done))
+        if text[index] in _OPENING:
             depth += 1
             depths.append(depth)
-            continue
-        depths.append(depth)
-        if char in "）)》〉" and depth > 0:
-            depth -= 1
+        else:
+            depths.append(depth)
+            if depth > 0:
+                depth -= 1
+        done = index + 1
+    depths.extend([depth] * (len(text) - done))
     return tuple(depths)
 
 
@@ -199,6 +209,11 @@ def clause_start(text: str, position: int, separators: str = CLAUSE_SEPARATORS) 
         if text[index] in separators and depths[index] == 0:
             return index + 1
     return 0
+
+
+def project_tables(report: ReportForm, ctx: Context) -> dict[int, ProjectForm]:
+    """:func:`match_forms` of a report's projects, matched once per review."""
+    return ctx.cached("project_tables", report, lambda: match_forms(report.projects, ctx.forms))
 
 
 def match_forms(projects: list[ReportProject], forms: list[Form]) -> dict[int, ProjectForm]:
@@ -272,9 +287,18 @@ class Percent(NamedTuple):
     bound: str | None
 
 
+_BOUND_CHARS = frozenset("超高大不低少约近逾达≥≤><")
+_AFTER_CHARS = frozenset("以左上多余")
+
+
 def _bound(text: str, start: int, end: int) -> str | None:
-    before = _BOUND_BEFORE.search(text, max(0, start - 4), start)
-    after = _BOUND_AFTER.match(text, end)
+    window = text[max(0, start - 4) : start]
+    before = _BOUND_BEFORE.search(window) if not _BOUND_CHARS.isdisjoint(window) else None
+    after = None
+    if end < len(text) and (text[end] in _AFTER_CHARS or text[end].isspace()):
+        after = _BOUND_AFTER.match(text, end)
+    if before is None and after is None:
+        return None
     words = [match.group(1) for match in (before, after) if match is not None]
     for word in words:
         if word in _UPPER_WORDS:
@@ -288,26 +312,37 @@ def _bound(text: str, start: int, end: int) -> str | None:
     return None
 
 
+_ONE = Decimal(1)
+# (multiplier word, unit word) → (factor to the unit counted in, that unit): money in 万元
+_MONEY_FACTORS = {
+    (None, "元"): (_ONE / _WAN, "万元"),
+    ("万", "元"): (_ONE, "万元"),
+    ("亿", "元"): (_WAN, "万元"),
+    (None, "千元"): (Decimal(1000) / _WAN, "万元"),
+    ("万", "千元"): (Decimal(1000), "万元"),
+    ("亿", "千元"): (Decimal(1000) * _WAN, "万元"),
+}
+_COUNT_FACTORS = {None: _ONE, "万": _WAN, "亿": _WAN * _WAN}
+
+
 @lru_cache(maxsize=4096)
 def figures(text: str) -> tuple[Figure, ...]:
     """Every amount (万元) and count written in ``text`` (already folded), in order."""
     found: list[Figure] = []
     for match in _FIGURE.finditer(text):
         whole, fraction, more1, mult, more2, unit = match.groups()
-        number = Decimal(whole.replace(",", "") + (fraction or ""))
+        number = Decimal(whole.replace(",", "") + fraction if fraction else whole.replace(",", ""))
         places = len(fraction) - 1 if fraction else 0
-        factor = Decimal(1)
-        if mult == "万":
-            factor = _WAN
-        elif mult == "亿":
-            factor = _WAN * _WAN
-        if unit in ("元", "千元"):
-            factor = factor * (Decimal(1000) if unit == "千元" else Decimal(1)) / _WAN
-            unit = "万元"
-        bound = _bound(text, match.start(), match.end())
+        money = _MONEY_FACTORS.get((mult, unit))
+        if money is not None:
+            factor, unit = money
+        else:
+            factor = _COUNT_FACTORS[mult]
+        start, end = match.span()
+        bound = _bound(text, start, end)
         if more1 or more2:
             bound = bound or ">="
-        found.append(Figure(match.start(), match.end(), number * factor, unit, places, factor, bound))
+        found.append(Figure(start, end, number if factor is _ONE else number * factor, unit, places, factor, bound))
     return tuple(found)
 
 
@@ -458,8 +493,24 @@ def project_section(report: ReportForm, index: int, paragraphs: list[Paragraph])
 YEAR = re.compile(r"(?=[12])(?<!\d)((?:19|20)\d{2})\s*年(度)?")
 
 
-def years_in(text: str) -> Iterator[re.Match[str]]:
-    return YEAR.finditer(text)
+@lru_cache(maxsize=1024)
+def years_in(text: str) -> tuple[re.Match[str], ...]:
+    """Every ``2019年`` / ``2019 年度`` of ``text``, as :data:`YEAR` matches, in order.
+
+    Found from each 年 backwards (a C-speed ``str.find``), not by scanning every character with the
+    pattern: a narrative has a few dozen 年 and thousands of other characters."""
+    found: list[re.Match[str]] = []
+    position = text.find("年")
+    while position >= 0:
+        start = position
+        while start > 0 and text[start - 1].isspace():
+            start -= 1
+        if start >= 4:
+            match = YEAR.match(text, start - 4)
+            if match is not None:
+                found.append(match)
+        position = text.find("年", position + 1)
+    return tuple(found)
 
 
 # ---- itemised lists: 其中 / 分别为 / 包括 / 用于 -----------------------------------------------------
@@ -470,6 +521,7 @@ _MARKER = re.compile(r"其中|分别为|分别是|具体为|具体是|具体包�
 _EXHAUSTIVE = ("分别为", "分别是", "具体为", "具体是", "明细为", "构成为")
 _NESTED = re.compile(r"其中|包括|分别")
 _SHARE = re.compile(r"^\s*(?:占比|占|比重|比例)")
+_OTHER = re.compile(r"(?:\d+\s*[、.])?\s*(?:其他|其它)")
 
 
 @dataclass(slots=True)
@@ -510,26 +562,33 @@ def _top_level(figs: Iterable[Figure], depths: tuple[int, ...], base: int) -> li
     return [fig for fig in figs if depths[fig.start] <= base]
 
 
-def _split_pieces(text: str, start: int, end: int, depths: tuple[int, ...], base: int) -> list[tuple[int, int]]:
+_SEMI = re.compile(r"[；;]")
+_LIST_SEPARATOR = re.compile(r"[，,、；;]")
+_JOINERS = ("和", "及", "以及", "与")
+
+
+def _split_pieces(
+    text: str, start: int, end: int, depths: tuple[int, ...], base: int, figs: list[Figure]
+) -> list[tuple[int, int]]:
     """Top-level pieces of a list body: at ；; when it has them, else at ，,、 and 和 / 及 after an amount."""
-    body = range(start, end)
-    semi = any(text[i] in "；;" and depths[i] <= base for i in body)
-    seps = "；;" if semi else "，,、；;"
+    cuts = [match.start() for match in _SEMI.finditer(text, start, end) if depths[match.start()] <= base]
+    semi = bool(cuts)
+    if not semi:
+        cuts = [match.start() for match in _LIST_SEPARATOR.finditer(text, start, end) if depths[match.start()] <= base]
     pieces: list[tuple[int, int]] = []
     piece_start = start
-    for index in body:
-        if text[index] in seps and depths[index] <= base:
-            pieces.append((piece_start, index))
-            piece_start = index + 1
+    for index in cuts:
+        pieces.append((piece_start, index))
+        piece_start = index + 1
     pieces.append((piece_start, end))
     if semi:
         return [piece for piece in pieces if text[piece[0] : piece[1]].strip()]
     split: list[tuple[int, int]] = []
-    figs = figures(text)
+    starts = [fig.start for fig in figs]
     for low, high in pieces:
         cut = low
-        for fig in figs:
-            if low <= fig.start and fig.end < high and text.startswith(("和", "及", "以及", "与"), fig.end):
+        for fig in figs[bisect.bisect_left(starts, low) : bisect.bisect_left(starts, high)]:
+            if fig.end < high and text.startswith(_JOINERS, fig.end):
                 split.append((cut, fig.end))
                 cut = fig.end + 1
         split.append((cut, high))
@@ -543,10 +602,11 @@ def _items(
     in one item, hedged amounts). The flag says whether the list ran to the end of its body."""
     base = depths[start] if start < len(depths) else 0
     figs = _top_level(figures(text), depths, base)
+    starts = [fig.start for fig in figs]
     items: list[Item] = []
-    for low, high in _split_pieces(text, start, end, depths, base):
+    for low, high in _split_pieces(text, start, end, depths, base, figs):
         piece = text[low:high]
-        inside = [fig for fig in figs if low <= fig.start < high]
+        inside = figs[bisect.bisect_left(starts, low) : bisect.bisect_left(starts, high)]
         if unit is None and inside:
             unit = inside[0].unit
         same = [fig for fig in inside if fig.unit == unit]
@@ -555,7 +615,7 @@ def _items(
             if share and items and items[-1].percent is None:
                 _attach_share(items[-1], text, low, high)
                 continue
-            rest = [fig for fig in figs if fig.start >= high and fig.unit == unit]
+            rest = [fig for fig in figs[bisect.bisect_left(starts, high) :] if fig.unit == unit]
             return items, not rest
         if len(same) > 1 or _NESTED.search(piece) or any(fig.bound for fig in same):
             return None
@@ -567,6 +627,8 @@ def _items(
 
 
 def _attach_share(item: Item, text: str, low: int, high: int) -> None:
+    if "%" not in text[low:high]:
+        return
     for percent in percents(text):
         if low <= percent.start < high:
             between = text[low : percent.start]
@@ -747,7 +809,7 @@ def _read_lists(form: Form, paragraphs: list[Paragraph]) -> list[ItemList]:
             share_sum = sum(shares, Decimal(0))
             item_list.exhaustive = (
                 exhaustive
-                or any(re.match(r"(?:\d+\s*[、.])?\s*(?:其他|其它)", item.label) for item in items[1:])
+                or any(_OTHER.match(item.label) for item in items[1:])
                 or (len(shares) == len(items) and len(items) >= 2 and abs(share_sum - 1) <= Decimal("0.005"))
             )
             lists.append(item_list)

@@ -11,7 +11,7 @@ report on that form with ``field`` null.
 
 from __future__ import annotations
 
-import itertools
+import bisect
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -99,43 +99,49 @@ _TEMPLATE_CUES = re.compile(r"预算|支出|决算|执行率|万元|指标|绩�
 _FOLLOW_UP = re.compile(r"整改|审计|巡视|巡察|反馈|检查发现|发现问题")  # last year's findings, followed up
 
 
+_COLON = re.compile(r"[：:]")
+_SENTENCE_ENDS = "。！？!?；;"
+
+
 @lru_cache(maxsize=512)
 def _colons(text: str) -> tuple[int, ...]:
     """Offsets of the colons outside brackets, found once per paragraph."""
+    if ":" not in text and "：" not in text:
+        return ()
     depths = prose.depth_map(text)
-    return tuple(index for index, char in enumerate(text) if char in "：:" and depths[index] == 0)
-
-
-def _segments(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
-    """Where a templated sentence could begin, and how far it runs: from the sentence start, and from
-    after each top-level colon (``预算支出情况：2020年…``), to the next colon or the sentence end."""
-    cuts = [index for index in _colons(text) if start <= index < end]
-    bounds = [start - 1, *cuts, end]
-    for low, high in itertools.pairwise(bounds):
-        yield low + 1, high
+    return tuple(match.start() for match in _COLON.finditer(text) if depths[match.start()] == 0)
 
 
 def _year_slips(paragraph: Paragraph, year: int) -> Iterator[tuple[int, int, str]]:
+    """Templated sentences naming an earlier year: a year that opens a sentence, or a part of one after
+    a colon (``预算支出情况：2020年…``), in a segment about the budget that compares nothing.
+
+    Walks the years written (few) rather than the sentences (many)."""
     text = paragraph.text
-    if prose.YEAR.search(text) is None:
-        return
-    for start, end in prose.sentence_spans(text, "。！？!?；;"):
-        for low, high in _segments(text, start, end):
-            lead = _CLAUSE_LEAD.match(text, low)
-            match = prose.YEAR.match(text, lead.end() if lead else low)
-            if match is None:
-                continue
-            slipped = int(match.group(1))
-            if slipped >= year or _NOT_TEMPLATE_AFTER.match(text, match.end()):
-                continue
-            segment = text[match.start() : high]
-            if len({int(found.group(1)) for found in prose.years_in(segment)}) != 1:
-                continue
-            if _COMPARISON.search(text[start:high]) or _FOLLOW_UP.search(text, start, high):
-                continue
-            if not _TEMPLATE_CUES.search(text, match.end(), high):
-                continue
-            yield slipped, match.start(), _short_quote(paragraph, match.start(), high)
+    written = prose.years_in(text)
+    for match in written:
+        slipped = int(match.group(1))
+        position = match.start()
+        if slipped >= year or _NOT_TEMPLATE_AFTER.match(text, match.end()):
+            continue
+        start = max(text.rfind(mark, 0, position) for mark in _SENTENCE_ENDS) + 1
+        ends = [found for found in (text.find(mark, position) for mark in _SENTENCE_ENDS) if found >= 0]
+        end = min(ends) + 1 if ends else len(text)
+        colons = _colons(text)
+        before = bisect.bisect_left(colons, position) - 1
+        low = colons[before] + 1 if before >= 0 and colons[before] >= start else start
+        lead = _CLAUSE_LEAD.match(text, low)
+        if (lead.end() if lead else low) != position:
+            continue
+        after = bisect.bisect_left(colons, position)
+        high = colons[after] if after < len(colons) and colons[after] < end else end
+        if len({found.group(1) for found in written if position <= found.start() and found.end() <= high}) != 1:
+            continue
+        if _COMPARISON.search(text, start, high) or _FOLLOW_UP.search(text, start, high):
+            continue
+        if not _TEMPLATE_CUES.search(text, match.end(), high):
+            continue
+        yield slipped, position, _short_quote(paragraph, position, high)
 
 
 def _short_quote(paragraph: Paragraph, start: int, end: int, size: int = 30) -> str:
@@ -213,6 +219,7 @@ def _rows_group(name: str, rows: list[Indicator]) -> Group | None:
     return Group(name, _sum(row.weight for row in rows), _sum(row.score for row in rows))
 
 
+@lru_cache(maxsize=2048)
 def _bare(label: str) -> str:
     """A narrative label reduced to its group word: ``指标投入情况`` → ``投入``, ``项目产出`` → ``产出``."""
     key = vocab.unquoted(label)
@@ -253,7 +260,9 @@ def _resolve_department(label: str, form: DepartmentForm) -> Group | None:
     return None
 
 
-def _resolve_project_layout(label: str, form: ProjectForm | DepartmentForm) -> Group | None:
+def _resolve_project_layout(
+    label: str, form: ProjectForm | DepartmentForm, stems: tuple[list[str], list[str]] | None = None
+) -> Group | None:
     """The funds row (预算执行率), indicator row, level-1 or level-2 group a narrative label names."""
     key = vocab.unquoted(label)
     bare = _bare(label)
@@ -266,19 +275,48 @@ def _resolve_project_layout(label: str, form: ProjectForm | DepartmentForm) -> G
             return Group(row.name, row.weight, row.score)
     if not bare:
         return None
-    level1 = [row for row in form.indicators if _level_stem(row.level1) == bare]
+    level1_stems, level2_stems = stems or _row_stems(form)
+    level1 = [row for row, stem in zip(form.indicators, level1_stems, strict=True) if stem == bare]
     if level1:
         return _rows_group(f"{bare}指标", level1)
-    level2 = [row for row in form.indicators if _level_stem(row.level2) == bare]
+    level2 = [row for row, stem in zip(form.indicators, level2_stems, strict=True) if stem == bare]
     if level2:
         return _rows_group(f"{bare}指标", level2)
     return None
+
+
+def _row_stems(form: ProjectForm | DepartmentForm) -> tuple[list[str], list[str]]:
+    return [_level_stem(row.level1) for row in form.indicators], [_level_stem(row.level2) for row in form.indicators]
 
 
 def _resolve(label: str, form: ProjectForm | DepartmentForm) -> Group | None:
     if isinstance(form, DepartmentForm) and form.layout == "framework":
         return _resolve_department(label, form)
     return _resolve_project_layout(label, form)
+
+
+class _Resolver:
+    """Labels resolved against one form, each once: the same headings recur paragraph after paragraph."""
+
+    __slots__ = ("form", "known", "stems")
+
+    def __init__(self, form: ProjectForm | DepartmentForm) -> None:
+        self.form = form
+        self.known: dict[str, Group | None] = {}
+        self.stems: tuple[list[str], list[str]] | None = None
+
+    def __call__(self, label: str) -> Group | None:
+        if label in self.known:
+            return self.known[label]
+        form = self.form
+        if isinstance(form, DepartmentForm) and form.layout == "framework":
+            group = _resolve_department(label, form)
+        else:
+            if self.stems is None:
+                self.stems = _row_stems(form)
+            group = _resolve_project_layout(label, form, self.stems)
+        self.known[label] = group
+        return group
 
 
 # ---- score statements in prose: 此项指标应得6分，实得6分 / 数量指标（总分 20 分，评价得分 19 分）
@@ -320,27 +358,27 @@ def _head_labels(text: str) -> tuple[tuple[int, str, str | None, bool], ...]:
     return tuple(sorted(labels.values()))
 
 
-def _heads(text: str, form: ProjectForm | DepartmentForm) -> list[tuple[int, Group | None]]:
+def _heads(text: str, resolve: _Resolver) -> list[tuple[int, Group | None]]:
     """(offset, group) of every heading-like label of a paragraph. A numbered label (``2.预算配置：``)
     counts even when it names nothing in the table (its group is None: it ends the one before); an
     unnumbered one (``资产管理：``, ``产出方面，``) only when it names a group."""
     heads: list[tuple[int, Group | None]] = []
     for offset, label, bracketed, numbered in _head_labels(text):
-        group = _resolve(label, form)
+        group = resolve(label)
         if group is None and bracketed:
-            group = _resolve(bracketed, form)
+            group = resolve(bracketed)
         if numbered or group is not None:
             heads.append((offset, group))
     return heads
 
 
-def _last_head(text: str, form: ProjectForm | DepartmentForm) -> list[tuple[int, Group | None]]:
+def _last_head(text: str, resolve: _Resolver) -> list[tuple[int, Group | None]]:
     """The last of :func:`_heads`, for a paragraph with no statement: only it carries on, so the
     labels before it need not be resolved."""
     for offset, label, bracketed, numbered in reversed(_head_labels(text)):
-        group = _resolve(label, form)
+        group = resolve(label)
         if group is None and bracketed:
-            group = _resolve(bracketed, form)
+            group = resolve(bracketed)
         if numbered or group is not None:
             return [(offset, group)]
     return []
@@ -373,9 +411,10 @@ def score_statements(paragraphs: list[Paragraph], form: ProjectForm | Department
     found: list[Statement] = []
     carried: Group | None = None
     under_heading = False
+    resolve = _Resolver(form)
     for paragraph in paragraphs:
         events = _events(paragraph.text)
-        heads = _heads(paragraph.text, form) if events else _last_head(paragraph.text, form)
+        heads = _heads(paragraph.text, resolve) if events else _last_head(paragraph.text, resolve)
         if paragraph.level is not None:
             carried = None
         for position, weight, score in events:
@@ -442,7 +481,12 @@ class _Quantitative:
     cost: bool  # a 成本 row: lower is better when the target has no sign
 
 
-def _quantitative_rows(form: ProjectForm | DepartmentForm) -> list[_Quantitative]:
+def _quantitative_rows(form: ProjectForm | DepartmentForm, ctx: Context) -> list[_Quantitative]:
+    """Read once per form and review: the table and the unsupported-claim checks both ask."""
+    return ctx.cached("quantitative_rows", form, lambda: _read_quantitative(form))
+
+
+def _read_quantitative(form: ProjectForm | DepartmentForm) -> list[_Quantitative]:
     rows: list[_Quantitative] = []
     for row in form.indicators:
         if not row.name:
@@ -464,10 +508,10 @@ def _quantitative_rows(form: ProjectForm | DepartmentForm) -> list[_Quantitative
 
 
 def _narrative_counts(
-    paragraphs: list[Paragraph], form: ProjectForm | DepartmentForm, year: int | None
+    paragraphs: list[Paragraph], form: ProjectForm | DepartmentForm, year: int | None, ctx: Context
 ) -> list[tuple[str, Figure, _Quantitative, int]]:
     """Figures the prose gives for a quantitative indicator that match neither its target nor its actual."""
-    rows = [row for row in _quantitative_rows(form) if len(row.core) >= 4 and row.unit]
+    rows = [row for row in _quantitative_rows(form, ctx) if len(row.core) >= 4 and row.unit]
     out: list[tuple[str, Figure, _Quantitative, int]] = []
     if not rows:
         return out
@@ -613,8 +657,10 @@ def _figure_mismatches(
         )
 
 
-def _count_findings(index: int, form: ProjectForm, section: list[Paragraph], year: int | None) -> Iterator[Draft]:
-    mismatches = _narrative_counts(section, form, year)
+def _count_findings(
+    index: int, form: ProjectForm, section: list[Paragraph], year: int | None, ctx: Context
+) -> Iterator[Draft]:
+    mismatches = _narrative_counts(section, form, year, ctx)
     if not mismatches:
         return
     said = "、".join(f"{row.core} {show(figure.value)} {figure.unit}" for _, figure, row, _ in mismatches)
@@ -721,7 +767,7 @@ def table_mismatch(form: Form, ctx: Context) -> Iterator[Draft]:
         return
     if not isinstance(form, ReportForm):
         return
-    tables = prose.match_forms(form.projects, ctx.forms)
+    tables = prose.project_tables(form, ctx)
     for index, project in enumerate(form.projects):
         table = tables.get(index)
         if table is None:
@@ -729,7 +775,7 @@ def table_mismatch(form: Form, ctx: Context) -> Iterator[Draft]:
         yield from _figure_mismatches(index, project, table, form, ctx)
         section = prose.project_section(form, index, paragraphs)
         if section:
-            yield from _count_findings(index, table, section, _evaluated_year(form, ctx))
+            yield from _count_findings(index, table, section, _evaluated_year(form, ctx), ctx)
             where = f"第 {table.line} 行的项目表（{table.project}）"
             yield from _statement_findings(score_statements(section, table), f"projects[{index}]", where)
     if len(form.projects) == 1 and 0 in tables:
@@ -781,10 +827,10 @@ def _missed(target: Quantity, actual: Quantity, cost: bool) -> bool:
     return actual.value < target.value
 
 
-def _missed_targets(form: ProjectForm) -> list[str]:
+def _missed_targets(form: ProjectForm, ctx: Context) -> list[str]:
     return [
         f"“{row.name}”目标 {row.target_text}，实际 {row.actual_text}"
-        for row in _quantitative_rows(form)
+        for row in _quantitative_rows(form, ctx)
         if _missed(row.target, row.actual, row.cost)
     ]
 
@@ -795,12 +841,12 @@ def unsupported_claim(form: Form, ctx: Context) -> Iterator[Draft]:
     if not isinstance(form, ReportForm):
         return
     paragraphs = prose.narrative(form, ctx)
-    tables = prose.match_forms(form.projects, ctx.forms)
+    tables = prose.project_tables(form, ctx)
     for index, project in enumerate(form.projects):
         table = tables.get(index)
         reason = _zero_execution(project, table)
         if reason is None and table is not None:
-            missed = _missed_targets(table)
+            missed = _missed_targets(table, ctx)
             if missed:
                 reason = f"第 {table.line} 行的项目表中{'；'.join(missed[:3])}，未达到目标"
         if reason is None:
