@@ -2,6 +2,11 @@
 
     python benchmarks/web.py [--forms 10000] [--users 50] [--duration 60] [--think 5.0] [--workers 2]
                              [--postgres postgresql+psycopg://app@127.0.0.1:54329/postgres]
+                             [--db /tmp/web-bench.db] [--pg-database jixiao_bench_keep]
+
+``--db`` (SQLite) and ``--pg-database`` (a database on the ``--postgres`` server) keep
+the seeded store: the first run seeds it, later runs reuse it (the users too), so a
+change to the server can be measured again in seconds instead of re-seeding.
 
 The store is seeded by copying the seed corpus (or the examples) and perturbing
 each copy — department, year, amounts, a score here and there — and reviewing
@@ -37,7 +42,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import httpx
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
 from jixiao.model import Document, ProjectForm, project_layout
@@ -48,7 +53,7 @@ from jixiao.store.access import principal_of
 from jixiao.store.audit import record
 from jixiao.store.db import Store
 from jixiao.store.documents import as_json, counts, write_findings, write_forms
-from jixiao.store.models import DocumentBody, StoredDocument, StoredForm
+from jixiao.store.models import Department, DocumentBody, StoredDocument, StoredForm, User
 from jixiao.store.users import add_user, create_token, department, principal
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -213,6 +218,12 @@ def personas(store: Store, departments: list[str], count: int, rng: random.Rando
     principals = []
     with store.write() as session:
         for persona in plan:
+            existing = session.scalar(select(User).where(User.name == persona.name))
+            if existing is not None:  # a kept store: the same users as last time
+                persona.role = existing.role
+                persona.departments = [d.name for d in existing.departments]
+                principals.append(principal(session, existing))
+                continue
             principals.append(
                 principal(session, add_user(session, persona.name, PASSWORD, persona.role, persona.departments))
             )
@@ -387,17 +398,31 @@ def _p(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
 
 
+def _seeded(store: Store) -> tuple[int, int, list[str]] | None:
+    """The documents, forms and departments of a store seeded before (None when it is empty)."""
+    with store.read() as session:
+        documents = session.scalar(select(func.count()).select_from(StoredDocument)) or 0
+        forms = session.scalar(select(func.count()).select_from(StoredForm)) or 0
+        names = [str(n) for n in session.scalars(select(Department.name).order_by(Department.id))]
+    return (documents, forms, names) if documents else None
+
+
 def run(label: str, url: str, args: argparse.Namespace, folder: Path) -> None:
     rng = random.Random(args.seed)
     store = Store(url)
     store.migrate()
     start = time.perf_counter()
-    documents, forms, departments = seed(store, args.forms, rng)
-    seeded = time.perf_counter() - start
+    found = _seeded(store)
+    if found is None:
+        documents, forms, departments = seed(store, args.forms, rng)
+        how = f"生成与入库 {time.perf_counter() - start:.0f} 秒"
+    else:
+        documents, forms, departments = found
+        how = "沿用已有数据库"
     people = personas(store, departments, args.users, rng)
     store.dispose()
     print(
-        f"\n== {label}: {documents} 份文档、{forms} 张表（生成与入库 {seeded:.0f} 秒），{len(people)} 个并发用户，"
+        f"\n== {label}: {documents} 份文档、{forms} 张表（{how}），{len(people)} 个并发用户，"
         f"{args.duration} 秒，思考时间 0–{2 * args.think:g} 秒，{args.workers} 个服务进程 =="
     )
     process, base = serve(url, folder, args.workers)
@@ -453,27 +478,36 @@ def main() -> None:
         help="a PostgreSQL server URL (its database is not touched; a new one is made and dropped)",
     )
     parser.add_argument("--only", choices=("sqlite", "postgresql"))
+    parser.add_argument("--db", type=Path, help="SQLite file to keep: seeded on the first run, reused afterwards")
+    parser.add_argument(
+        "--pg-database", help="database on the --postgres server to keep: seeded on the first run, reused afterwards"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         if args.only != "postgresql":
-            run("SQLite", f"sqlite:///{folder / 'bench.db'}", args, folder)
+            path = args.db.resolve() if args.db else folder / "bench.db"
+            run("SQLite", f"sqlite:///{path}", args, folder)
         if args.postgres and args.only != "sqlite":
-            name = f"jixiao_bench_{uuid.uuid4().hex[:8]}"
-            admin = create_engine(args.postgres, isolation_level="AUTOCOMMIT")
+            _postgres(args, folder)
+
+
+def _postgres(args: argparse.Namespace, folder: Path) -> None:
+    name = args.pg_database or f"jixiao_bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(args.postgres, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        present = connection.scalar(text("select 1 from pg_database where datname = :n"), {"n": name})
+        if not present:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        run(
+            "PostgreSQL", make_url(args.postgres).set(database=name).render_as_string(hide_password=False), args, folder
+        )
+    finally:
+        if not args.pg_database:
             with admin.connect() as connection:
-                connection.execute(text(f'CREATE DATABASE "{name}"'))
-            try:
-                run(
-                    "PostgreSQL",
-                    make_url(args.postgres).set(database=name).render_as_string(hide_password=False),
-                    args,
-                    folder,
-                )
-            finally:
-                with admin.connect() as connection:
-                    connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-                admin.dispose()
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, aliased
 
 from jixiao.store.access import Principal
 from jixiao.store.cache import Recent, revision
+from jixiao.store.facets import DOCUMENT_DIMENSIONS, FINDING_DIMENSIONS, FORM_DIMENSIONS, INDEXES, Index, Table
 from jixiao.store.models import (
     FINDING_LABELS,
     STATE_LABELS,
@@ -113,6 +114,7 @@ Conditions = Callable[[Filters, str | None], list[ColumnElement[bool]]]
 
 
 _FACETS: Recent[list[Facet]] = Recent()
+Indexed = Callable[[Session, Index, Principal, Filters], list[Facet]]
 
 
 def _facets(
@@ -121,8 +123,13 @@ def _facets(
     actor: Principal,
     filters: Filters,
     compute: Callable[[Session, Principal, Filters], list[Facet]],
+    indexed: Indexed | None = None,
 ) -> list[Facet]:
-    """A list's facet counts, reused across its pages and for a few seconds after a change (see cache)."""
+    """A list's facet counts: from the in-memory index (exact, see :mod:`jixiao.store.facets`) when it
+    covers the filters, else counted in SQL and reused for a few seconds (see cache)."""
+    current = revision(session)
+    if indexed is not None:
+        return indexed(session, INDEXES.get(session, current), actor, filters)
     engine = session.get_bind().engine
     key = (str(engine.url), kind, actor.departments, replace(filters, page=1))
 
@@ -130,7 +137,116 @@ def _facets(
         with Session(engine) as own:
             return compute(own, actor, filters)
 
-    return _FACETS.get(key, revision(session), count)
+    return _FACETS.get(key, current, count)
+
+
+def _scope(table: Table, actor: Principal) -> int:
+    return table.alive if actor.departments is None else table.any_of("department", actor.departments)
+
+
+def _from_index(
+    session: Session,
+    table: Table,
+    actor: Principal,
+    chosen: dict[str, int],
+    specs: list[tuple[str, str, Mapping[Any, str] | None]],
+) -> list[Facet]:
+    """Facets counted on the index's bit sets, shaped and ordered as the SQL counts are."""
+    counted = table.counts(_scope(table, actor), chosen, [name for name, _, _ in specs])
+    out = []
+    for name, label, labels in specs:
+        if name == "department":
+            pairs = [(d, c) for d, c in counted[name] if d is not None]
+            names = _departments(session, [d for d, _ in pairs])
+            values = [(str(d), names.get(d, str(d)), c) for d, c in pairs]
+        else:
+            values = [
+                ("" if v is None else str(v), labels.get(v, str(v)) if labels is not None else str(v), c)
+                for v, c in counted[name]
+            ]
+        values.sort(key=lambda item: (-item[2], item[1]))
+        out.append(Facet(name, label, values))
+    return out
+
+
+def _chosen(table: Table, filters: Filters, names: tuple[str, ...]) -> dict[str, int]:
+    """The bit set of each filter that is set, by dimension (the same conditions as the SQL lists)."""
+    out: dict[str, int] = {}
+    for name in names:
+        value = getattr(filters, name)
+        if name in ("department", "year"):
+            if value is not None:
+                out[name] = table.mask(name, value)
+        elif name == "errors":
+            if value in ("1", "0"):
+                out[name] = table.mask(name, value)
+        elif value:
+            out[name] = table.mask(name, value)
+    return out
+
+
+def _indexed_documents(session: Session, index: Index, actor: Principal, filters: Filters) -> list[Facet]:
+    table = index.documents
+    chosen = _chosen(table, filters, DOCUMENT_DIMENSIONS)
+    if filters.q:
+        chosen["q"] = table.search(filters.q.casefold())
+    return _from_index(
+        session,
+        table,
+        actor,
+        chosen,
+        [
+            ("department", "部门", None),
+            ("year", "年度", None),
+            ("kind", "类型", KIND_LABELS),
+            ("grade", "等级", None),
+            ("errors", "错误", {"1": "有错误", "0": "无错误"}),
+            ("check", "检查项", None),
+        ],
+    )
+
+
+def _indexed_forms(session: Session, index: Index, actor: Principal, filters: Filters) -> list[Facet]:
+    table = index.forms
+    chosen = _chosen(table, filters, FORM_DIMENSIONS)
+    if filters.document is not None:
+        chosen["document"] = table.documents(filters.document)
+    if filters.q:
+        chosen["q"] = table.search(filters.q.casefold())
+    return _from_index(
+        session,
+        table,
+        actor,
+        chosen,
+        [
+            ("department", "部门", None),
+            ("year", "年度", None),
+            ("kind", "类型", KIND_LABELS),
+            ("grade", "等级", None),
+            ("status", "状态", STATE_LABELS),
+            ("errors", "错误", {"1": "有错误", "0": "无错误"}),
+            ("check", "检查项", None),
+        ],
+    )
+
+
+def _indexed_findings(session: Session, index: Index, actor: Principal, filters: Filters) -> list[Facet]:
+    table = index.findings
+    chosen = _chosen(table, filters, FINDING_DIMENSIONS)
+    if filters.document is not None:
+        chosen["document"] = table.documents(filters.document)
+    return _from_index(
+        session,
+        table,
+        actor,
+        chosen,
+        [
+            ("department", "部门", None),
+            ("severity", "严重程度", SEVERITY_LABELS),
+            ("decision", "审核结论", FINDING_LABELS),
+            ("check", "检查项", None),
+        ],
+    )
 
 
 def _pages(total: int) -> int:
@@ -246,7 +362,7 @@ def list_documents(session: Session, actor: Principal, filters: Filters, export:
         }
         for r in records
     ]
-    facets = [] if export else _facets(session, "document", actor, filters, _document_facets)
+    facets = [] if export else _facets(session, "document", actor, filters, _document_facets, _indexed_documents)
     return Listing(rows, total, filters.page, _pages(total), facets)
 
 
@@ -447,7 +563,7 @@ def list_forms(session: Session, actor: Principal, filters: Filters, export: boo
         }
         for r in records
     ]
-    facets = [] if export else _facets(session, "form", actor, filters, _form_facets)
+    facets = [] if export else _facets(session, "form", actor, filters, _form_facets, _indexed_forms)
     return Listing(rows, total, filters.page, _pages(total), facets)
 
 
@@ -616,7 +732,9 @@ def list_findings(session: Session, actor: Principal, filters: Filters, export: 
         }
         for r in records
     ]
-    facets = [] if export else _facets(session, "finding", actor, filters, _finding_facets)
+    # the index keeps no message text or form of a finding: those two filters are counted in SQL
+    indexed = None if filters.q or filters.form is not None else _indexed_findings
+    facets = [] if export else _facets(session, "finding", actor, filters, _finding_facets, indexed)
     return Listing(rows, total, filters.page, _pages(total), facets)
 
 
