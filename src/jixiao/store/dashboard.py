@@ -2,25 +2,28 @@
 
 Charts: execution-rate distribution, self-score against execution rate,
 findings by check and by department, and year over year for the same
-department and project. The figures of all departments are read once (see
-:mod:`jixiao.store.cache` for how long they are reused) and each user's charts
-are cut from them in memory.
+department and project. They are drawn from the in-memory index of the store
+(:mod:`jixiao.store.facets`, exact as of the newest change): the forms and
+findings in the user's scope and filters are bit sets there, so nothing is read
+from the database per view, and each scope's charts are drawn once per change.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jixiao.store.access import Principal
-from jixiao.store.cache import Recent, revision
-from jixiao.store.models import Department, StoredDocument, StoredFinding, StoredForm, now
+from jixiao.store.cache import revision
+from jixiao.store.facets import INDEXES, Index, positions
+from jixiao.store.models import Department, StoredDocument, now
 from jixiao.store.queries import SEVERITY_LABELS, Filters, check_titles
 
 RATE_BINS: list[tuple[str, Decimal | None, Decimal | None]] = [
@@ -48,16 +51,14 @@ class Chart:
     computed_at: datetime | None = None
 
 
+_BOUNDS = [Decimal("0.6"), Decimal("0.7"), Decimal("0.8"), Decimal("0.9"), Decimal("0.95"), Decimal("1")]
+
+
 def _bin(rate: Decimal) -> int:
     """The RATE_BINS index of a rate: half-open bands below 100%, then exactly 100%, then above."""
-    if rate == 1:
-        return len(RATE_BINS) - 2
     if rate > 1:
         return len(RATE_BINS) - 1
-    for index, (_, low, high) in enumerate(RATE_BINS[:-2]):
-        if (low is None or rate >= low) and high is not None and rate < high:
-            return index
-    return 0
+    return bisect_right(_BOUNDS, rate)
 
 
 def _percent(value: Decimal | None) -> Decimal | None:
@@ -65,48 +66,60 @@ def _percent(value: Decimal | None) -> Decimal | None:
 
 
 FormRow = tuple[int, int | None, int | None, str, str, Decimal | None, Decimal | None, str | None]
-FindingRow = tuple[int | None, int | None, str | None, str, str, int]
 
 
 @dataclass(slots=True)
 class Snapshot:
-    """What every chart is drawn from, for all departments: read once, then cut to each user's scope."""
+    """What one user's charts are drawn from: their forms, and their findings counted by check and department."""
 
     forms: list[FormRow]
-    findings: list[FindingRow]  # department, year, kind, check, severity, count
+    by_check: list[tuple[str, str, int]]  # check, severity, findings
+    by_department: list[tuple[int | None, str, int]]  # department, severity, findings
     names: dict[int | None, str]
-    at: datetime = field(default_factory=now)
-    drawn: dict[tuple[Any, ...], list[Chart]] = field(default_factory=dict)  # each scope's charts, once
 
 
-def _snapshot(session: Session) -> Snapshot:
-    f, x = StoredForm, StoredFinding
-    forms = [
-        (int(i), d, y, str(k), str(n), r, t, s)
-        for i, d, y, k, n, r, t, s in session.execute(
-            select(f.id, f.department_id, f.year, f.kind, f.name, f.execution_rate, f.total_score, f.stated_department)
-        ).all()
+SEVERITIES = ("error", "warning", "info")
+
+
+def _cut(session: Session, index: Index, actor: Principal, filters: Filters) -> Snapshot:
+    """The user's forms and finding counts, by AND-ing bit sets of the index (scope, department, year, kind)."""
+    forms, findings = index.forms, index.findings
+    form_mask = forms.alive if actor.departments is None else forms.any_of("department", actor.departments)
+    finding_mask = findings.alive if actor.departments is None else findings.any_of("department", actor.departments)
+    if filters.department is not None:
+        form_mask &= forms.mask("department", filters.department)
+        finding_mask &= findings.mask("department", filters.department)
+    if filters.year is not None:
+        form_mask &= forms.mask("year", filters.year)
+        finding_mask &= findings.mask("form_year", filters.year)
+    if filters.kind:
+        form_mask &= forms.mask("kind", filters.kind)
+        finding_mask &= findings.mask("form_kind", filters.kind)
+    rows: list[FormRow] = [forms.payload[p] for p in positions(form_mask)]
+    severity = {s: findings.mask("severity", s) & finding_mask for s in SEVERITIES}
+    by_check = [
+        (str(check), s, n)
+        for check, mask in findings.masks.get("check", {}).items()
+        for s in SEVERITIES
+        if (n := (mask & severity[s]).bit_count())
     ]
-    findings: list[FindingRow] = [
-        (d, y, k, str(c), str(v), int(n))
-        for d, y, k, c, v, n in session.execute(
-            select(x.department_id, f.year, f.kind, x.check_id, x.severity, func.count())
-            .outerjoin(f, f.id == x.form_id)
-            .group_by(x.department_id, f.year, f.kind, x.check_id, x.severity)
-        ).all()
+    by_department: list[tuple[int | None, str, int]] = [
+        (department if isinstance(department, int) else None, s, n)
+        for department, mask in findings.masks.get("department", {}).items()
+        for s in SEVERITIES
+        if (n := (mask & severity[s]).bit_count())
     ]
     names: dict[int | None, str] = {None: "（未归属部门）"}
-    names.update({int(i): str(n) for i, n in session.execute(select(Department.id, Department.name)).all()})
-    return Snapshot(forms, findings, names)
-
-
-def _wanted(actor: Principal, filters: Filters, department: int | None, year: int | None, kind: str | None) -> bool:
-    return (
-        actor.sees(department)
-        and (filters.department is None or department == filters.department)
-        and (filters.year is None or year == filters.year)
-        and (not filters.kind or kind == filters.kind)
+    wanted = {row[1] for row in rows} | {d for d, _, _ in by_department}
+    names.update(
+        {
+            int(i): str(n)
+            for i, n in session.execute(
+                select(Department.id, Department.name).where(Department.id.in_([d for d in wanted if d is not None]))
+            ).all()
+        }
     )
+    return Snapshot(rows, by_check, by_department, names)
 
 
 def rate_distribution(rows: list[tuple[Any, ...]]) -> Chart:
@@ -179,16 +192,6 @@ def score_vs_rate(rows: list[tuple[Any, ...]]) -> Chart:
     )
 
 
-def _finding_counts(
-    snapshot: Snapshot, actor: Principal, filters: Filters, by_check: bool
-) -> list[tuple[Any, str, int]]:
-    totals: Counter[tuple[Any, str]] = Counter()
-    for department, year, kind, check, severity, count in snapshot.findings:
-        if _wanted(actor, filters, department, year, kind):
-            totals[(check if by_check else department, severity)] += count
-    return [(key, severity, count) for (key, severity), count in totals.items()]
-
-
 def _severity_table(counts: list[tuple[Any, str, int]], label: dict[Any, str]) -> list[dict[str, Any]]:
     table: dict[Any, dict[str, Any]] = {}
     for key, severity, count in counts:
@@ -219,9 +222,9 @@ def _stacked(rows: list[dict[str, Any]], horizontal: bool) -> dict[str, Any]:
     }
 
 
-def findings_by_check(snapshot: Snapshot, actor: Principal, filters: Filters) -> Chart:
+def findings_by_check(snapshot: Snapshot) -> Chart:
     titles = check_titles()
-    rows = _severity_table(_finding_counts(snapshot, actor, filters, by_check=True), {})
+    rows = _severity_table(list(snapshot.by_check), {})
     for row in rows:
         row["title"] = titles.get(row["key"], "")
     return Chart(
@@ -241,8 +244,8 @@ def findings_by_check(snapshot: Snapshot, actor: Principal, filters: Filters) ->
     )
 
 
-def findings_by_department(snapshot: Snapshot, actor: Principal, filters: Filters) -> Chart:
-    rows = _severity_table(_finding_counts(snapshot, actor, filters, by_check=False), snapshot.names)
+def findings_by_department(snapshot: Snapshot) -> Chart:
+    rows = _severity_table(list(snapshot.by_department), snapshot.names)
     return Chart(
         "departments",
         "各部门发现的问题",
@@ -318,43 +321,28 @@ def _num(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
-_SNAPSHOTS: Recent[Snapshot] = Recent(size=8)
-
-
 def charts(session: Session, actor: Principal, filters: Filters, series: str | None) -> list[Chart]:
-    """Every chart for the user's departments and the filters.
-
-    The figures of all departments are read once (reused as :mod:`jixiao.store.cache`
-    says) and each scope's charts are cut from them once. Each chart says when its
-    figures were computed.
-    """
-    current = revision(session)
-    engine = session.get_bind().engine
-    database = str(engine.url)
-
-    def read() -> Snapshot:
-        with Session(engine) as own:
-            return _snapshot(own)
-
-    snapshot = _SNAPSHOTS.get(database, current, read)
-    key = (actor.departments, filters.department, filters.year, filters.kind, series)
-    drawn = snapshot.drawn.get(key)
+    """Every chart for the user's departments and the filters, drawn once per change of the store."""
+    index = INDEXES.get(session, revision(session))
+    key = ("charts", actor.departments, filters.department, filters.year, filters.kind, series)
+    drawn: list[Chart] | None = index.drawn.get(key)
     if drawn is None:
-        drawn = snapshot.drawn[key] = _draw(snapshot, actor, filters, series)
+        drawn = index.drawn[key] = _draw(_cut(session, index, actor, filters), series)
     return drawn
 
 
-def _draw(snapshot: Snapshot, actor: Principal, filters: Filters, series: str | None) -> list[Chart]:
-    rows = [row for row in snapshot.forms if _wanted(actor, filters, row[1], row[2], row[3])]
+def _draw(snapshot: Snapshot, series: str | None) -> list[Chart]:
+    rows = snapshot.forms
     result = [
         rate_distribution(rows),
         score_vs_rate(rows),
-        findings_by_check(snapshot, actor, filters),
-        findings_by_department(snapshot, actor, filters),
+        findings_by_check(snapshot),
+        findings_by_department(snapshot),
         year_over_year(rows, snapshot.names, series),
     ]
+    at = now()
     for chart in result:
-        chart.computed_at = snapshot.at
+        chart.computed_at = at
         if chart.option:
             # drawn at once: no animation to wait for, in a browser or a screenshot
             chart.option["animation"] = False

@@ -37,10 +37,23 @@ PATCH_LIMIT = 500
 REBUILD_SECONDS = 300.0
 DOCUMENT_DIMENSIONS = ("department", "year", "errors", "kind", "grade", "check")
 FORM_DIMENSIONS = ("department", "year", "kind", "grade", "status", "errors", "check")
-FINDING_DIMENSIONS = ("department", "year", "severity", "decision", "check")
+# a finding's year is its document's (as the findings list filters it); form_year and form_kind are its
+# form's (as the dashboard counts it; none for a finding about the whole document)
+FINDING_DIMENSIONS = ("department", "year", "severity", "decision", "check", "form_year", "form_kind")
 
-# id, document id, the values of each dimension (in the table's order), search text
-Row = tuple[int, int, tuple[tuple[Hashable, ...], ...], str]
+# id, document id, the values of each dimension (in the table's order), search text, what else is kept
+Row = tuple[int, int, tuple[tuple[Hashable, ...], ...], str, Any]
+
+
+def positions(mask: int) -> list[int]:
+    """The positions set in a bit set, in order."""
+    text = bin(mask)[:1:-1]
+    out = []
+    found = text.find("1")
+    while found >= 0:
+        out.append(found)
+        found = text.find("1", found + 1)
+    return out
 
 
 def _bits(positions: Iterable[int]) -> int:
@@ -64,6 +77,7 @@ class Table:
     by_document: dict[int, list[int]] = field(default_factory=dict)
     masks: dict[str, dict[Hashable, int]] = field(default_factory=dict)
     text: list[str] = field(default_factory=list)
+    payload: list[Any] = field(default_factory=list)  # per row: what the dashboard draws from (forms)
     alive: int = 0
 
     def copy(self) -> Table:
@@ -74,6 +88,7 @@ class Table:
             dict(self.by_document),
             {name: dict(values) for name, values in self.masks.items()},
             list(self.text),
+            list(self.payload),
             self.alive,
         )
 
@@ -88,14 +103,16 @@ class Table:
                     values[value] = mask & keep
         chosen: dict[str, dict[Hashable, list[int]]] = {name: defaultdict(list) for name in self.dimensions}
         placed = []
-        for row_id, document_id, dimensions, text in rows:
+        for row_id, document_id, dimensions, text, payload in rows:
             position = self.where.get(row_id)
             if position is None:
                 position = self.where[row_id] = len(self.ids)
                 self.ids.append(row_id)
                 self.text.append(text)
+                self.payload.append(payload)
             else:
                 self.text[position] = text
+                self.payload[position] = payload
             placed.append(position)
             self.by_document.setdefault(document_id, []).append(position)
             for name, present in zip(self.dimensions, dimensions, strict=True):
@@ -152,6 +169,7 @@ class Index:
     findings: Table
     seen: set[int] = field(default_factory=set)  # audit ids above revision - LOOKBACK already applied
     built: float = field(default_factory=time.monotonic)
+    drawn: dict[Hashable, Any] = field(default_factory=dict)  # figures derived from this revision, by who asked
 
     def copy(self, revision: int) -> Index:
         return Index(
@@ -168,10 +186,24 @@ def _load(session: Session, documents: list[int] | None) -> tuple[list[Row], lis
 
     form_rows = session.execute(
         only(
-            select(f.id, f.document_id, f.department_id, f.year, f.kind, f.grade, f.status, f.error_count, f.name),
+            select(
+                f.id,
+                f.document_id,
+                f.department_id,
+                f.year,
+                f.kind,
+                f.grade,
+                f.status,
+                f.error_count,
+                f.name,
+                f.execution_rate,
+                f.total_score,
+                f.stated_department,
+            ),
             f.document_id,
         ).order_by(f.id)
     ).all()
+    form_of = {int(row[0]): (row[3], row[4]) for row in form_rows}
     finding_rows = session.execute(
         only(
             select(x.id, x.document_id, x.form_id, x.department_id, x.check_id, x.severity, x.status), x.document_id
@@ -188,17 +220,25 @@ def _load(session: Session, documents: list[int] | None) -> tuple[list[Row], lis
         document_checks[document_id].add(check)
         if form_id is not None:
             form_checks[form_id].add(check)
-        findings.append(
-            (row_id, document_id, ((department_id,), (years.get(document_id),), (severity,), (status,), (check,)), "")
+        year, kind = form_of.get(form_id, (None, None)) if form_id is not None else (None, None)
+        dimensions: tuple[tuple[Hashable, ...], ...] = (
+            (department_id,),
+            (years.get(document_id),),
+            (severity,),
+            (status,),
+            (check,),
+            (year,),
+            (kind,),
         )
+        findings.append((row_id, document_id, dimensions, "", None))
     kinds: dict[int, set[str]] = defaultdict(set)
     grades: dict[int, set[str]] = defaultdict(set)
     forms: list[Row] = []
-    for row_id, document_id, department_id, year, kind, grade, status, errors, name in form_rows:
+    for row_id, document_id, department_id, year, kind, grade, status, errors, name, rate, score, stated in form_rows:
         kinds[document_id].add(kind)
         if grade is not None:
             grades[document_id].add(grade)
-        dimensions: tuple[tuple[Hashable, ...], ...] = (
+        dimensions = (
             (department_id,),
             () if year is None else (year,),
             (kind,),
@@ -207,7 +247,8 @@ def _load(session: Session, documents: list[int] | None) -> tuple[list[Row], lis
             ("1" if errors > 0 else "0",),
             tuple(form_checks.get(row_id, ())),
         )
-        forms.append((row_id, document_id, dimensions, (name or "").casefold()))
+        payload = (int(row_id), department_id, year, str(kind), str(name), rate, score, stated)
+        forms.append((row_id, document_id, dimensions, (name or "").casefold(), payload))
     document_list: list[Row] = []
     for row_id, department_id, year, errors, text in document_rows:
         dimensions = (
@@ -218,7 +259,7 @@ def _load(session: Session, documents: list[int] | None) -> tuple[list[Row], lis
             tuple(grades.get(row_id, ())),
             tuple(document_checks.get(row_id, ())),
         )
-        document_list.append((row_id, row_id, dimensions, text or ""))
+        document_list.append((row_id, row_id, dimensions, text or "", None))
     return document_list, forms, findings
 
 

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, aliased
 
 from jixiao.store.access import Principal
 from jixiao.store.cache import Recent, revision
-from jixiao.store.facets import DOCUMENT_DIMENSIONS, FINDING_DIMENSIONS, FORM_DIMENSIONS, INDEXES, Index, Table
+from jixiao.store.facets import DOCUMENT_DIMENSIONS, FORM_DIMENSIONS, INDEXES, Index, Table
 from jixiao.store.models import (
     FINDING_LABELS,
     STATE_LABELS,
@@ -232,7 +232,7 @@ def _indexed_forms(session: Session, index: Index, actor: Principal, filters: Fi
 
 def _indexed_findings(session: Session, index: Index, actor: Principal, filters: Filters) -> list[Facet]:
     table = index.findings
-    chosen = _chosen(table, filters, FINDING_DIMENSIONS)
+    chosen = _chosen(table, filters, ("department", "year", "severity", "decision", "check"))
     if filters.document is not None:
         chosen["document"] = table.documents(filters.document)
     return _from_index(

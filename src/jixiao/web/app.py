@@ -7,6 +7,10 @@ outside and the pages work with no network.
 
 from __future__ import annotations
 
+import logging
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +22,9 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 
 from jixiao.read import MAX_BYTES
 from jixiao.store.access import StoreError
+from jixiao.store.cache import revision
 from jixiao.store.db import Store
+from jixiao.store.facets import INDEXES
 from jixiao.store.users import secret_key
 from jixiao.web.common import TEMPLATES, LoginRequired, is_htmx, render
 from jixiao.web.security import BodyLimit, SecurityHeaders, SessionMiddleware, Sessions
@@ -47,7 +53,14 @@ def create_app(
     chosen = store if isinstance(store, Store) else Store(store)
     if migrate:
         chosen.migrate()
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        threading.Thread(target=_warm, args=(chosen,), daemon=True).start()
+        yield
+
     app = FastAPI(
+        lifespan=lifespan,
         title="jixiao 绩效自评审核",
         description=(
             "预算绩效自评表的导入、复算、审核与汇总。接口使用 Bearer 令牌认证（在“我的账号”页面创建令牌），"
@@ -70,6 +83,16 @@ def create_app(
     app.add_middleware(SecurityHeaders)
     _errors(app)
     return app
+
+
+def _warm(store: Store) -> None:
+    """Build the in-memory index of the store as the server starts, not when the first user asks (~1 s
+    with 10,000 forms)."""
+    try:
+        with store.read() as session:
+            INDEXES.get(session, revision(session))
+    except Exception:  # the first request builds it instead, and reports what is wrong
+        logging.getLogger(__name__).exception("预先建立索引失败")
 
 
 def worker_app() -> FastAPI:
