@@ -25,6 +25,8 @@ def clean_text(text: str) -> str:
     """Drop conversion artefacts (HTML tags, bookmarks, heading marks) and collapse whitespace."""
     if "<" in text or "[bookmark" in text or text.startswith("#"):
         text = _ARTEFACT.sub("", text)
+    if text.isprintable() and "  " not in text:
+        return text.strip()  # its only whitespace is single ASCII spaces: nothing to collapse
     return _SPACE.sub(" ", text).strip()
 
 

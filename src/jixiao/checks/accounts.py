@@ -20,7 +20,8 @@ from jixiao.checks.totals import fmt, half_unit
 from jixiao.model import Form, ReportForm
 
 _AMOUNT = r"(?P<value>-?\d+(?:\.\d+)?)\s*(?P<unit>亿元|万元|元)"
-_MONEY = re.compile(r"(?=[-0-9])(-?\d+(?:\.\d+)?)\s*(亿元|万元|元)(?!/)")
+# Starts with a character class, so the scan skips CJK text at C speed; a lone - needs a digit after it.
+_MONEY = re.compile(r"([-0-9](?<!-(?![0-9]))\d*+(?:\.\d+)?+)\s*+(亿元|万元|元)(?!/)")
 _SENTENCE_END = re.compile(r"[。!?！？]")
 _MARKER = re.compile(r"其中|主要用于|具体包括|包括|分别为|具体为|构成为")
 _NUMBERING = re.compile(r"^\s*(?:\d+\s*[、.．]|[（(]\s*\d+\s*[)）]|[（(]?[一二三四五六七八九十]+[)）、])\s*")
@@ -88,6 +89,8 @@ def three_public_breakdown(form: Form, ctx: Context) -> Iterator[Draft]:
     if text is None:
         return
     joined = text.joined
+    if "三公" not in joined:
+        return
     for match in _THREE_PUBLIC.finditer(joined):
         mid = match["mid"]
         if not re.search(r"支出|决算|合计|共计|总额", mid) or not _spent(mid):
@@ -150,7 +153,7 @@ _CLASS = "（类）"
 STRUCTURES: tuple[Structure, ...] = (
     _structure(
         "支出",
-        r"(?<![基项])(?:本年)?支出(?:决算)?(?:合计|总计|共计|总额)",
+        r"[本支](?<![基项][本支])(?:(?<=本)年支出|(?<=支)出)(?:决算)?(?:合计|总计|共计|总额)",
         {
             "基本支出": r"基本支出",
             "项目支出": r"项目支出",
@@ -162,7 +165,7 @@ STRUCTURES: tuple[Structure, ...] = (
     ),
     _structure(
         "收入",
-        r"(?:本年)?收入(?:决算)?(?:合计|总计|共计|总额)",
+        r"[本收](?:(?<=本)年收入|(?<=收)入)(?:决算)?(?:合计|总计|共计|总额)",
         {
             "一般公共预算财政拨款收入": r"一般公共预算财政拨款(?:收入)?",
             "政府性基金预算财政拨款收入": r"政府性基金预算财政拨款(?:收入)?",

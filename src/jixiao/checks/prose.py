@@ -241,11 +241,12 @@ def match_forms(projects: list[ReportProject], forms: list[Form]) -> dict[int, P
 # ---- figures ------------------------------------------------------------------------------------
 
 _COUNT_UNITS = "人次|户次|批次|场次|人|户|个|项|家|次|场|期|批|名|位|件|本|册|辆|台|套|所|篇|分|天|课时|学时|份|元"
+_UNIT_FIRSTS = "".join(dict.fromkeys(unit[0] for unit in ("千元", *_COUNT_UNITS.split("|"))))
 _FIGURE = re.compile(
-    r"(?=[0-9])(?<![\dA-Za-z.])(?<!\d[-~～—至到])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s*([余多])?\s*(万|亿)?\s*([余多])?\s*"
-    rf"(千元|{_COUNT_UNITS})(?![/／每钟别之月民百])"
+    r"([0-9](?<![\dA-Za-z.][0-9])(?<!\d[-~～—至到][0-9])(?>\d{0,2}(?:,\d{3})+|\d*))(\.\d+)?+\s*+([余多])?\s*+(万|亿)?\s*+([余多])?\s*+"
+    rf"(?=[{_UNIT_FIRSTS}])(千元|{_COUNT_UNITS})(?![/／每钟别之月民百])"
 )
-_PERCENT = re.compile(r"(?=[0-9])(?<![\dA-Za-z.])(\d+)(\.\d+)?\s*%(?!\s*[/])")
+_PERCENT = re.compile(r"([0-9](?<![\dA-Za-z.][0-9])\d*+)(\.\d+)?+\s*+%(?!\s*[/])")
 _BOUND_BEFORE = re.compile(r"(超过|超出|高于|大于|不低于|不少于|不高于|不超过|低于|少于|约|近|逾|达到|≥|≤|>|<)\s*$")
 _BOUND_AFTER = re.compile(r"\s*(以上|以下|左右|上下|以内|多|余)")
 _LOWER_WORDS = ("超过", "超出", "高于", "大于", "不低于", "不少于", "逾", "≥", ">", "以上", "多", "余")
@@ -328,6 +329,8 @@ _COUNT_FACTORS = {None: _ONE, "万": _WAN, "亿": _WAN * _WAN}
 @lru_cache(maxsize=4096)
 def figures(text: str) -> tuple[Figure, ...]:
     """Every amount (万元) and count written in ``text`` (already folded), in order."""
+    if not any(digit in text for digit in "0123456789"):
+        return ()
     found: list[Figure] = []
     for match in _FIGURE.finditer(text):
         whole, fraction, more1, mult, more2, unit = match.groups()
@@ -359,10 +362,13 @@ def figures_between(text: str, start: int, end: int) -> tuple[Figure, ...]:
 
 @lru_cache(maxsize=4096)
 def percents(text: str) -> tuple[Percent, ...]:
+    """Every percentage written in ``text`` (already folded), in order; not ``个百分点``."""
+    if "%" not in text:
+        return ()
     found: list[Percent] = []
     for match in _PERCENT.finditer(text):
         whole, fraction = match.groups()
-        if text[match.end() : match.end() + 3].startswith(("个百分点", "百分点")):
+        if text.startswith(("个百分点", "百分点"), match.end()):
             continue
         number = Decimal(whole + (fraction or ""))
         places = len(fraction) - 1 if fraction else 0

@@ -374,24 +374,34 @@ def problems_empty(form: Form, ctx: Context) -> Iterator[Draft]:
 
 # ---- report.template_residue ---------------------------------------------------------------------
 
-_RESIDUE = re.compile(
-    r"(?:(?:增加|增长|上升|提高|升高)\s*[/／]\s*(?:减少|下降|降低)"
-    r"|(?:增加|增长)\s*[（(]\s*(?:减少|下降)\s*[)）])(?=\s*了?\s*-?\d)"
-    r"|[XxＸｘ](?<![A-Za-z][XxＸｘ])[XxＸｘ]+(?![A-Za-z])"
-    r"|××+"
-    r"|[（(]\s*具体[^（）()]{0,10}[)）]"
-    r"|请填写|请输入|此处填写|[（(]\s*填写[^（）()]{0,10}[)）]"
+# Each kind of residue with the literal cue it cannot match without: a text is scanned by a pattern
+# only when its cue is in it (substring tests are C-fast; a regex scan of CJK text is not).
+_RESIDUE_KINDS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
+    (
+        ("/", "／"),
+        re.compile(r"(?:增加|增长|上升|提高|升高)\s*[/／]\s*(?:减少|下降|降低)(?=\s*了?\s*-?\d)"),
+    ),
+    (("增加", "增长"), re.compile(r"(?:增加|增长)\s*[（(]\s*(?:减少|下降)\s*[)）](?=\s*了?\s*-?\d)")),
+    (("X", "x", "Ｘ", "ｘ"), re.compile(r"[XxＸｘ](?<![A-Za-z][XxＸｘ])[XxＸｘ]+(?![A-Za-z])")),
+    (("××",), re.compile(r"××+")),
+    (("具体",), re.compile(r"[（(]\s*具体[^（）()]{0,10}[)）]")),
+    (("填写", "请输入"), re.compile(r"请填写|请输入|此处填写|[（(]\s*填写[^（）()]{0,10}[)）]")),
 )
 
 
-_RESIDUE_CUES = ("/", "／", "X", "x", "Ｘ", "ｘ", "×", "具体", "填写", "请输入")
-_BRACKETED_ALTERNATIVE = re.compile(r"(?:增加|增长)\s*[（(]\s*(?:减少|下降)")
-
-
-def _may_hold_residue(text: str) -> bool:
-    """Whether :data:`_RESIDUE` can match at all: every branch needs one of the cues, except the
-    bracketed alternative, which starts with a literal and so is searched fast on its own."""
-    return any(cue in text for cue in _RESIDUE_CUES) or _BRACKETED_ALTERNATIVE.search(text) is not None
+def _residue(text: str) -> list[tuple[int, str]]:
+    """(offset, words) of every piece of template residue in ``text``, by offset."""
+    spans: list[tuple[int, int, str]] = []
+    for cues, pattern in _RESIDUE_KINDS:
+        if any(cue in text for cue in cues):
+            spans.extend((match.start(), match.end(), match.group()) for match in pattern.finditer(text))
+    found: list[tuple[int, str]] = []
+    reached = -1
+    for start, end, words in sorted(spans):
+        if start >= reached:  # a piece inside another (请填写 in （具体请填写）) is not listed twice
+            found.append((start, words))
+            reached = end
+    return found
 
 
 @check("report.template_residue", "warning", kinds=("report",))
@@ -400,10 +410,10 @@ def template_residue(form: Form, ctx: Context) -> Iterator[Draft]:
     if not isinstance(form, ReportForm):
         return
     text = report_text(form, ctx)
-    if not _may_hold_residue(text.joined) or _RESIDUE.search(text.joined) is None:
-        return  # substring tests, then one scan of the whole report, settle the usual case
+    if not _residue(text.joined):
+        return  # one pass over the whole report settles the usual case
     for line, content in text.lines:
-        found = [match.group() for match in _RESIDUE.finditer(content)]
+        found = [words for _, words in _residue(content)]
         if not found:
             continue
         listed = "、".join(f"“{item}”" for item in dict.fromkeys(found))

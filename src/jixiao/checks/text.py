@@ -351,11 +351,29 @@ def _head_labels(text: str) -> tuple[tuple[int, str, str | None, bool], ...]:
     """(offset, label, bracketed label, numbered) of every heading-like label, by offset: found once
     per paragraph, however many forms the labels are resolved against."""
     labels: dict[int, tuple[int, str, str | None, bool]] = {}
-    for match in _HEAD.finditer(text):
+    starts = [0, *(match.end() for match in _LABEL_BOUNDARY.finditer(text))]
+    for match in _matches_at(_HEAD, text, starts):
         labels[match.start(1)] = (match.start(1), match.group(1).strip(), match.group(2), True)
-    for match in _PLAIN_HEAD.finditer(text):
-        labels.setdefault(match.start(1), (match.start(1), match.group(1), None, False))
+    if any(mark in text for mark in "：:(") or "方面" in text:  # where an unnumbered label can end
+        for match in _matches_at(_PLAIN_HEAD, text, starts):
+            labels.setdefault(match.start(1), (match.start(1), match.group(1), None, False))
     return tuple(sorted(labels.values()))
+
+
+_LABEL_BOUNDARY = re.compile(r"[。；;！？\s]")
+
+
+def _matches_at(pattern: re.Pattern[str], text: str, starts: list[int]) -> Iterator[re.Match[str]]:
+    """What ``pattern.finditer(text)`` finds, for a pattern that can only start at ``starts`` (the
+    text start and just after a sentence boundary): tried there alone, not at every character."""
+    reached = 0
+    for start in starts:
+        if start < reached:
+            continue
+        match = pattern.match(text, start)
+        if match is not None:
+            reached = match.end()
+            yield match
 
 
 def _heads(text: str, resolve: _Resolver) -> list[tuple[int, Group | None]]:
@@ -1113,10 +1131,10 @@ def change_mismatch(form: Form, ctx: Context) -> Iterator[Draft]:
     """An increase or decrease stated with its amount and percentage disagrees with the two years' figures."""
     for paragraph in prose.narrative(form, ctx):
         text = paragraph.text
-        if not _CHANGE_WORD.search(text):
-            continue
+        if len(prose.figures(text)) < 2 or not _CHANGE_WORD.search(text):
+            continue  # the two years' figures are needed whatever else the sentence says
         for start, end in prose.sentence_spans(text, "。！？!?；;"):
-            if _CHANGE_WORD.search(text, start, end):
+            if len(prose.figures_between(text, start, end)) >= 2 and _CHANGE_WORD.search(text, start, end):
                 yield from _change_in(paragraph, text, start, end)
 
 
