@@ -19,6 +19,7 @@ from __future__ import annotations
 import ctypes
 import io
 import os
+import pickle
 import random
 import re
 import socket
@@ -39,9 +40,9 @@ from typer.testing import CliRunner
 
 from jixiao.cli import app
 from jixiao.pipeline import SUPPORTED_SUFFIXES
-from jixiao.read import ReadError, Source, read_bytes, read_path
+from jixiao.read import ReadError, Source, guard, read_bytes, read_path
 from jixiao.read.convert import soffice_path
-from jixiao.read.guard import ReaderCrash, guarded_read, stop_worker
+from jixiao.read.guard import ReaderCrash, allow_more_time, guarded_read, stop_worker
 
 READ_TIMEOUT = "30"  # seconds; the guard's bound for every case below
 SOFFICE = soffice_path()
@@ -686,6 +687,46 @@ def test_the_worker_holds_no_inherited_socket(bases: dict[str, bytes]) -> None:
     right.settimeout(5)
     assert right.recv(1) == b""  # end of stream: no other process holds ``left``
     right.close()
+
+
+def _asks_for_time(data: bytes, name: str) -> Source:
+    allow_more_time(3)
+    time.sleep(1.5)
+    return Source(path=name, lines=["读完"])
+
+
+def _asks_for_ever(data: bytes, name: str) -> Source:
+    allow_more_time(1e9)
+    time.sleep(60)
+    return Source(path=name, lines=[])
+
+
+def _forges_a_reply(data: bytes, name: str) -> Source:
+    """A subverted reader writing its own reply, naming a class the parent would have to import."""
+    assert guard._reply_fd is not None
+    guard._send_frame(guard._reply_fd, pickle.dumps(("ok", Source(path=name, lines=["伪造"]))))
+    time.sleep(60)
+    return Source(path=name, lines=[])
+
+
+@pytest.mark.parametrize("isolate", [False, True], ids=["worker", "isolated"])
+def test_a_reader_may_ask_for_more_time_before_long_work(isolate: bool) -> None:
+    assert guarded_read(_asks_for_time, b"x", "scan.pdf", timeout=1, isolate=isolate).lines == ["读完"]
+
+
+def test_more_time_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(guard, "MAX_EXTENSION", 1.0)  # the isolated child is forked after this, so it sees it too
+    started = time.monotonic()
+    with pytest.raises(ReadError, match=r"读取超时（超过 2 秒）"):
+        guarded_read(_asks_for_ever, b"x", "scan.pdf", timeout=1, isolate=True)
+    assert time.monotonic() - started < 10
+
+
+@pytest.mark.parametrize("isolate", [False, True], ids=["worker", "isolated"])
+def test_a_reply_naming_a_class_is_refused(isolate: bool, bases: dict[str, bytes]) -> None:
+    with pytest.raises(ReadError, match="无法识别的结果"):
+        guarded_read(_forges_a_reply, b"x", "forged.docx", timeout=30, isolate=isolate)
+    assert read_bytes(bases["docx"], "form.docx").lines[0] == "项目支出绩效自评表"
 
 
 def test_a_reader_that_cannot_be_sent_to_the_worker_gets_a_child_of_its_own() -> None:

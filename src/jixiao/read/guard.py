@@ -10,10 +10,16 @@ allocate without end or crash. The reader therefore runs in a forked child:
   plus ``memory_mb``, so a runaway allocation fails inside the child and the
   caller gets a memory message instead of the machine swapping; a CPU-time
   limit backs the deadline up should the parent die first;
-* the child sends back the :class:`Source` (pickled) or the
-  :class:`ReadError`; the parent unpickles only the ``Source``/``Row``/``Cell``
-  classes, so even a child subverted by a malicious file cannot make the
-  parent run code;
+* the child sends back the :class:`Source` flattened to tuples, lists,
+  strings, numbers and ``None`` (see :func:`_pack`), or the :class:`ReadError`;
+  the parent's unpickler refuses every class, so even a child subverted by a
+  malicious file cannot make the parent run code. Flat builtins are what
+  pickle handles in C: a workbook's result crosses in ~0.2 ms, where pickling
+  the ``Row``/``Cell`` objects themselves took ~1 ms;
+* a reader whose work turns out to be long (OCR of many scanned pages) asks
+  for more time with :func:`allow_more_time` before starting it; the parent
+  moves its deadline by what is asked, but never by more than
+  :data:`MAX_EXTENSION` seconds in all, so every read stays bounded;
 * any other exception in the reader is a bug, not bad input: it comes back as
   :class:`ReaderCrash` with the child's traceback, so tests see it.
 
@@ -52,14 +58,17 @@ import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from jixiao.read.source import Cell, ReadError, Row, Source
 
 __all__ = [
+    "MAX_EXTENSION",
     "READ_MEMORY_MB",
     "READ_TIMEOUT",
     "WORKER_READS",
     "ReaderCrash",
+    "allow_more_time",
     "guarded_read",
     "memory_limit_mb",
     "read_timeout",
@@ -67,12 +76,14 @@ __all__ = [
 ]
 
 READ_TIMEOUT = 120.0  # seconds; a docx takes ~50 ms, an OCR'd scanned page ~5 s
+MAX_EXTENSION = 1800.0  # seconds a reader may add to its deadline in all (60 OCR pages at 30 s)
 READ_MEMORY_MB = 2048  # address space a read may add to what the child maps
 WORKER_READS = 200  # reads before a worker is replaced
 _CHUNK = 1 << 20
 _HEADER = struct.Struct("<Q")
-_ALLOWED = {("jixiao.read.source", "Source"), ("jixiao.read.source", "Row"), ("jixiao.read.source", "Cell")}
 _in_child = False
+_reply_fd: int | None = None  # in a child: where replies (and requests for more time) go
+_extra = 0.0  # in a child: seconds already asked for on the current read
 
 _Reader = Callable[[bytes, str], Source]
 _Reply = tuple[str, object]
@@ -82,11 +93,43 @@ class ReaderCrash(RuntimeError):
     """A reader raised something other than :class:`ReadError`: a bug, reported with the child's traceback."""
 
 
-class _SourceUnpickler(pickle.Unpickler):
-    def find_class(self, module: str, name: str) -> type:
-        if (module, name) not in _ALLOWED:
-            raise pickle.UnpicklingError(f"{module}.{name} is not a reader result")
-        return {"Source": Source, "Row": Row, "Cell": Cell}[name]
+class _BuiltinsUnpickler(pickle.Unpickler):
+    """Replies are builtins only: any class a child names is refused, so a subverted child runs nothing here."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        raise pickle.UnpicklingError(f"{module}.{name} is not a reader result")
+
+
+def _pack(source: Source) -> tuple[Any, ...]:
+    """A :class:`Source` as builtins (pickled in C, unlike slotted dataclasses); :func:`_unpack` rebuilds it."""
+    rows = [
+        (
+            [(cell.text, cell.line, cell.col, cell.inherited) for cell in row.cells],
+            row.line,
+            row.end_line,
+            row.table,
+            row.index,
+            row.page,
+            row.sheet,
+        )
+        for row in source.rows
+    ]
+    return source.path, source.lines, rows, source.encoding, source.format, source.notes
+
+
+def _unpack(packed: Any) -> Source:
+    """The :class:`Source` of a packed reply; ``ReadError`` for a shape :func:`_pack` never makes."""
+    try:
+        path, lines, rows, encoding, fmt, notes = packed
+        built = [
+            Row([Cell(*cell) for cell in cells], line, end_line, table, index, page, sheet)
+            for cells, line, end_line, table, index, page, sheet in rows
+        ]
+        if not (isinstance(path, str) and isinstance(lines, list) and isinstance(notes, list)):
+            raise TypeError("not a packed source")
+        return Source(path, lines, built, str(encoding), str(fmt), notes)
+    except (TypeError, ValueError) as error:
+        raise ReadError("读取器返回了无法识别的结果，已中止") from error
 
 
 def _env_number(name: str, default: float) -> float:
@@ -119,12 +162,36 @@ def _mapped_bytes() -> int:
 # ------------------------------------------------------------------ child side
 
 
-def _become_child() -> None:
-    global _in_child
+def _become_child(reply_fd: int) -> None:
+    global _in_child, _reply_fd
     _in_child = True
+    _reply_fd = reply_fd
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     gc.freeze()  # the collector then never walks (and so copies) the pages inherited from the parent
     faulthandler.disable()  # a crash here is expected and reported by the parent, not dumped
+
+
+def allow_more_time(seconds: float) -> None:
+    """Ask the guard for ``seconds`` more before long work (OCR pages); granted up to :data:`MAX_EXTENSION` in all.
+
+    A no-op outside a guarded child (in-process reads have no deadline). The
+    child's CPU-time limit moves by the same amount.
+    """
+    global _extra
+    if _reply_fd is None or seconds <= 0:
+        return
+    seconds = min(float(seconds), MAX_EXTENSION - _extra)
+    if seconds <= 0:
+        return
+    _extra += seconds
+    with contextlib.suppress(ValueError, OSError):
+        soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
+        if soft != resource.RLIM_INFINITY:
+            wanted = soft + int(seconds) + 1
+            resource.setrlimit(
+                resource.RLIMIT_CPU, (wanted if hard == resource.RLIM_INFINITY else min(wanted, hard), hard)
+            )
+    _send_frame(_reply_fd, pickle.dumps(("more", seconds)))
 
 
 def _lowered(kind: int, soft: int) -> tuple[int, int]:
@@ -137,12 +204,14 @@ def _lowered(kind: int, soft: int) -> tuple[int, int]:
 
 def _attempt(read: _Reader, data: bytes, name: str, memory_mb: int, seconds: float) -> tuple[str, bytes]:
     """Read under per-read limits; the reply's kind and the pickled reply."""
+    global _extra
+    _extra = 0.0
     used = resource.getrusage(resource.RUSAGE_SELF)
     cpu_before = _lowered(resource.RLIMIT_CPU, int(used.ru_utime + used.ru_stime + seconds) + 2)
     memory_before = _lowered(resource.RLIMIT_AS, _mapped_bytes() + memory_mb * 1024 * 1024) if memory_mb > 0 else None
     reply: _Reply
     try:
-        return "ok", pickle.dumps(("ok", read(data, name)), protocol=pickle.HIGHEST_PROTOCOL)
+        return "ok", pickle.dumps(("ok", _pack(read(data, name))), protocol=pickle.HIGHEST_PROTOCOL)
     except ReadError as error:
         reply = ("error", str(error))
     except MemoryError:
@@ -165,6 +234,10 @@ def _write_all(fd: int, payload: bytes) -> None:
         view = view[os.write(fd, view[:_CHUNK]) :]
 
 
+def _send_frame(fd: int, payload: bytes) -> None:
+    _write_all(fd, _HEADER.pack(len(payload)) + payload)
+
+
 def _read_exact(fd: int, size: int) -> bytes:
     parts: list[bytes] = []
     while size:
@@ -180,8 +253,8 @@ def _one_shot_child(read: _Reader, data: bytes, name: str, out: int, memory_mb: 
     """Body of a one-off child: read once, send the reply, exit without cleanup."""
     status = 0
     try:
-        _become_child()
-        _write_all(out, _attempt(read, data, name, memory_mb, seconds)[1])
+        _become_child(out)
+        _send_frame(out, _attempt(read, data, name, memory_mb, seconds)[1])
     except BaseException:  # nothing may escape a forked child
         status = 1
     finally:
@@ -204,7 +277,7 @@ def _serve(requests: int, replies: int) -> None:
     """Body of a worker: answer framed requests until the parent closes the pipe."""
     status = 0
     try:
-        _become_child()
+        _become_child(replies)
         _close_sockets()
         while True:
             try:
@@ -213,7 +286,7 @@ def _serve(requests: int, replies: int) -> None:
                 break
             read, data, name, memory_mb, seconds = pickle.loads(_read_exact(requests, size))
             kind, reply = _attempt(read, data, name, memory_mb, seconds)
-            _write_all(replies, _HEADER.pack(len(reply)) + reply)
+            _send_frame(replies, reply)
             if kind == "memory":
                 break  # a heap that ran out may be left in pieces: the next read gets a fresh worker
     except BaseException:  # nothing may escape a forked child
@@ -223,6 +296,33 @@ def _serve(requests: int, replies: int) -> None:
 
 
 # ----------------------------------------------------------------- parent side
+
+
+@dataclass(slots=True)
+class _Deadline:
+    """When the parent gives up: ``seconds`` from now, moved by the child's requests up to :data:`MAX_EXTENSION`."""
+
+    at: float
+    seconds: float
+    extra: float = 0.0
+
+    @classmethod
+    def start(cls, seconds: float) -> _Deadline:
+        return cls(time.monotonic() + seconds, seconds)
+
+    def remaining(self) -> float:
+        return self.at - time.monotonic()
+
+    def extend(self, asked: object) -> None:
+        if not isinstance(asked, (int, float)) or not asked > 0:
+            return
+        granted = min(float(asked), MAX_EXTENSION - self.extra)
+        if granted > 0:
+            self.extra += granted
+            self.at += granted
+
+    def error(self) -> ReadError:
+        return ReadError(f"读取超时（超过 {self.seconds + self.extra:g} 秒），已中止")
 
 
 def _signal_name(number: int) -> str:
@@ -246,7 +346,7 @@ def _died(status: int, memory_mb: int) -> ReadError:
 
 def _decode(payload: bytes) -> _Reply:
     try:
-        kind, value = _SourceUnpickler(io.BytesIO(payload)).load()
+        kind, value = _BuiltinsUnpickler(io.BytesIO(payload)).load()
     except Exception as error:  # a payload we did not write: the child was subverted or cut short
         raise ReadError("读取器返回了无法识别的结果，已中止") from error
     return str(kind), value
@@ -254,8 +354,8 @@ def _decode(payload: bytes) -> _Reply:
 
 def _outcome(reply: _Reply, memory_mb: int) -> Source:
     kind, value = reply
-    if kind == "ok" and isinstance(value, Source):
-        return value
+    if kind == "ok":
+        return _unpack(value)
     if kind == "error" and isinstance(value, str):
         raise ReadError(value or "文件无法读取")
     if kind == "memory":
@@ -265,15 +365,38 @@ def _outcome(reply: _Reply, memory_mb: int) -> Source:
     raise ReadError("读取器返回了无法识别的结果，已中止")
 
 
-def _timed_out(seconds: float) -> ReadError:
-    return ReadError(f"读取超时（超过 {seconds:g} 秒），已中止")
-
-
 def _kill(pid: int) -> int:
     """Kill and reap a child; its wait status."""
     with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGKILL)
     return os.waitpid(pid, 0)[1]
+
+
+def _receive(fd: int, size: int, deadline: _Deadline) -> bytes:
+    """``size`` bytes from ``fd`` before the deadline; ``TimeoutError``, or ``EOFError`` when the child is gone."""
+    parts: list[bytes] = []
+    while size:
+        remaining = deadline.remaining()
+        if remaining <= 0:
+            raise TimeoutError
+        ready, _, _ = select.select([fd], [], [], remaining)
+        if ready:
+            chunk = os.read(fd, min(size, _CHUNK))
+            if not chunk:
+                raise EOFError
+            parts.append(chunk)
+            size -= len(chunk)
+    return b"".join(parts)
+
+
+def _final_reply(fd: int, deadline: _Deadline) -> _Reply:
+    """Frames from the child until its reply; a request for more time moves the deadline on the way."""
+    while True:
+        size = _HEADER.unpack(_receive(fd, _HEADER.size, deadline))[0]
+        kind, value = _decode(_receive(fd, size, deadline))
+        if kind != "more":
+            return kind, value
+        deadline.extend(value)
 
 
 def _one_shot(read: _Reader, data: bytes, name: str, seconds: float, memory_mb: int) -> Source:
@@ -283,29 +406,23 @@ def _one_shot(read: _Reader, data: bytes, name: str, seconds: float, memory_mb: 
         os.close(receive)
         _one_shot_child(read, data, name, send, memory_mb, seconds)
     os.close(send)
-    chunks: list[bytes] = []
-    deadline = time.monotonic() + seconds
+    deadline = _Deadline.start(seconds)
     status: int | None = None
     try:
-        while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                status = _kill(pid)
-                raise _timed_out(seconds)
-            ready, _, _ = select.select([receive], [], [], remaining)
-            if ready:
-                chunk = os.read(receive, _CHUNK)
-                if not chunk:
-                    break
-                chunks.append(chunk)
+        try:
+            reply = _final_reply(receive, deadline)
+        except TimeoutError:
+            status = _kill(pid)
+            raise deadline.error() from None
+        except EOFError:
+            status = os.waitpid(pid, 0)[1]
+            raise _died(status, memory_mb) from None
         status = os.waitpid(pid, 0)[1]
     finally:
         os.close(receive)
-        if status is None:  # interrupted (Ctrl-C) while waiting: never leave the child behind
+        if status is None:  # interrupted (Ctrl-C) or a bad payload: never leave the child behind
             _kill(pid)
-    if not chunks:
-        raise _died(status, memory_mb)
-    return _outcome(_decode(b"".join(chunks)), memory_mb)
+    return _outcome(reply, memory_mb)
 
 
 @dataclass(slots=True)
@@ -335,10 +452,10 @@ class _Worker:
         os.close(self.replies)
         return _kill(self.pid)
 
-    def _send(self, payload: bytes, deadline: float) -> None:
+    def _send(self, payload: bytes, deadline: _Deadline) -> None:
         view = memoryview(_HEADER.pack(len(payload)) + payload)
         while view:
-            remaining = deadline - time.monotonic()
+            remaining = deadline.remaining()
             if remaining <= 0:
                 raise TimeoutError
             _, writable, _ = select.select([], [self.requests], [], remaining)
@@ -348,27 +465,11 @@ class _Worker:
                 except BlockingIOError:
                     continue
 
-    def _receive(self, size: int, deadline: float) -> bytes:
-        parts: list[bytes] = []
-        while size:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise TimeoutError
-            ready, _, _ = select.select([self.replies], [], [], remaining)
-            if ready:
-                chunk = os.read(self.replies, min(size, _CHUNK))
-                if not chunk:
-                    raise EOFError
-                parts.append(chunk)
-                size -= len(chunk)
-        return b"".join(parts)
-
-    def ask(self, request: bytes, deadline: float) -> bytes:
+    def ask(self, request: bytes, deadline: _Deadline) -> _Reply:
         """Send one request and wait for its reply; ``TimeoutError`` / ``EOFError`` / ``OSError`` if it fails."""
         self._send(request, deadline)
-        size = _HEADER.unpack(self._receive(_HEADER.size, deadline))[0]
         self.reads += 1
-        return self._receive(size, deadline)
+        return _final_reply(self.replies, deadline)
 
 
 _worker: _Worker | None = None
@@ -392,7 +493,7 @@ def _via_worker(read: _Reader, data: bytes, name: str, seconds: float, memory_mb
         request = pickle.dumps((read, data, name, memory_mb, seconds), protocol=pickle.HIGHEST_PROTOCOL)
     except (pickle.PicklingError, AttributeError, TypeError):  # a reader the worker cannot be sent
         return _one_shot(read, data, name, seconds, memory_mb)
-    deadline = time.monotonic() + seconds
+    deadline = _Deadline.start(seconds)
     if _worker is not None and _worker.reads >= WORKER_READS:
         stop_worker()
     if _worker is None:
@@ -402,19 +503,18 @@ def _via_worker(read: _Reader, data: bytes, name: str, seconds: float, memory_mb
         reply = worker.ask(request, deadline)
     except TimeoutError:
         stop_worker()
-        raise _timed_out(seconds) from None
+        raise deadline.error() from None
     except (EOFError, OSError):  # the worker died on this file
         _worker = None
         os.close(worker.requests)
         os.close(worker.replies)
         raise _died(os.waitpid(worker.pid, 0)[1], memory_mb) from None
-    except BaseException:  # interrupted (Ctrl-C): the worker may be mid-read, never reuse it
+    except BaseException:  # interrupted (Ctrl-C), or a payload it should never send: never reuse it
         stop_worker()
         raise
-    decoded = _decode(reply)
-    if decoded[0] == "memory":
+    if reply[0] == "memory":
         stop_worker()  # it exits after a memory failure; reap it now
-    return _outcome(decoded, memory_mb)
+    return _outcome(reply, memory_mb)
 
 
 def _after_fork_in_child() -> None:
