@@ -18,6 +18,7 @@ import pytest
 import weasyprint
 
 from jixiao.read import ocr as ocr_module
+from jixiao.read.guard import guarded_read
 from jixiao.read.layout import Box
 from jixiao.read.ocr import OCR_DPI, engine, read_image
 from jixiao.read.pdf import read_pdf
@@ -82,7 +83,7 @@ def form_png() -> bytes:
 
 
 @pytest.fixture(scope="module")
-def scanned() -> Source:
+def scanned_pdf() -> bytes:
     """Page 1 a bare scan of the form; page 2 a scan of a list under a text layer of CJK radicals."""
     form_image = base64.b64encode(rasterise(render(FORM))).decode()
     list_image = base64.b64encode(rasterise(render(LIST))).decode()
@@ -99,7 +100,12 @@ def scanned() -> Source:
     page = f"<html><head><style>{style}</style></head><body>{body}</body></html>"
     data: bytes = weasyprint.HTML(string=page).write_pdf()
     assert len(pdfium.PdfDocument(data)) == 2
-    return read_pdf(data, "scanned.pdf")
+    return data
+
+
+@pytest.fixture(scope="module")
+def scanned(scanned_pdf: bytes) -> Source:
+    return read_pdf(scanned_pdf, "scanned.pdf")
 
 
 def test_one_engine_per_process() -> None:
@@ -123,6 +129,12 @@ def test_scanned_and_garbled_pages_are_read_by_ocr(scanned: Source) -> None:
     ]
     assert [cells(row) for row in scanned.rows if row.table and row.page == 1] == FORM_ROWS
     assert not any("⺁" in line for line in scanned.lines)
+
+
+def test_the_deadline_grows_with_the_pages_sent_to_ocr(scanned_pdf: bytes, scanned: Source) -> None:
+    """Two OCR'd pages take seconds: far past a 1 s deadline, which the reader extends per page."""
+    source = guarded_read(read_pdf, scanned_pdf, "scanned.pdf", timeout=1, isolate=True)
+    assert source.lines == scanned.lines
 
 
 def test_unruled_rows_from_box_geometry(scanned: Source) -> None:

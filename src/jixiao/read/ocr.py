@@ -34,9 +34,10 @@ if TYPE_CHECKING:
 
     Gray = npt.NDArray[np.uint8]
 
-__all__ = ["MAX_IMAGE_PAGES", "MAX_PIXELS", "OCR_DPI", "engine", "ocr_page", "read_image"]
+__all__ = ["MAX_IMAGE_PAGES", "MAX_PIXELS", "OCR_DPI", "OCR_PAGE_SECONDS", "engine", "ocr_page", "read_image"]
 
 OCR_DPI = 200
+OCR_PAGE_SECONDS = 30.0  # more time the guard grants per page sent to OCR (~5 s a page idle, 3× that under load)
 MAX_PIXELS = 60_000_000  # one page image; an A4 page at 600 dpi is 35 MP
 MAX_SIDE = 3600  # longer images are scaled down first: OCR gains nothing past ~300 dpi
 MAX_IMAGE_PAGES = 50  # frames of a TIFF; OCR takes seconds per page
@@ -253,9 +254,13 @@ def _frames(data: bytes) -> list[Gray]:
 
 def read_image(data: bytes, path: str) -> Source:
     """An image file (one page, or a multi-page TIFF) read by OCR; see the module doc."""
+    from jixiao.read.guard import allow_more_time
+
     engine()
     pages = []
-    for number, frame in enumerate(_frames(data), start=1):
+    frames = _frames(data)
+    allow_more_time(len(frames) * OCR_PAGE_SECONDS)  # a TIFF of many pages is not cut off by the base deadline
+    for number, frame in enumerate(frames, start=1):
         height, width = frame.shape
         pages.append(ocr_page(frame, number, _A4_SHORT / max(1, min(width, height))))
     if not any(page.blocks for page in pages):

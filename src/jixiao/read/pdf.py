@@ -26,7 +26,10 @@ A page is read by OCR (``read/ocr.py``, at 200 dpi) when its text layer is
 garbage (characters with no Unicode mapping, private-use or radical code
 points, ``(cid:N)`` runs) or nearly empty while the page shows an image or
 many drawn shapes (a scan, or text turned into outlines); the notes name
-those pages. Hostile files: a password, more than :data:`MAX_PAGES` pages, a
+those pages; before OCR starts, the reader asks the guard for
+``OCR_PAGE_SECONDS`` more per page (:func:`jixiao.read.guard.allow_more_time`,
+capped by the guard), so a long scan is not cut off by the deadline meant
+for a text PDF. Hostile files: a password, more than :data:`MAX_PAGES` pages, a
 damaged file pdfium cannot open are :class:`ReadError`; a page with more than
 :data:`MAX_OBJECTS` objects or :data:`MAX_CHARS` characters is read only in
 part, with a note, so no page can take unbounded time.
@@ -464,8 +467,10 @@ def _ocr_pages(document: pdfium.PdfDocument, plan: _Plan) -> None:
         raise ReadError(
             f"需要文字识别的页数过多（{len(plan.ocr)} 页，上限 {MAX_OCR_PAGES} 页）：请拆分文件或提供带文字层的 PDF"
         )
-    from jixiao.read.ocr import OCR_DPI, engine, ocr_page
+    from jixiao.read.guard import allow_more_time
+    from jixiao.read.ocr import OCR_DPI, OCR_PAGE_SECONDS, engine, ocr_page
 
+    allow_more_time(len(plan.ocr) * OCR_PAGE_SECONDS)  # the guard's deadline grows with the pages (bounded)
     engine()  # the ReadError about the missing extra comes before any slow work
     for number in sorted(plan.ocr):
         rendered = _page_image(document, number, OCR_DPI)
