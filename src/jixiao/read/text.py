@@ -112,12 +112,7 @@ def _is_cell_block(block: list[str], cell_mode: bool) -> bool:
 
 def _short_cell(line: str) -> bool:
     stripped = line.strip()
-    return (
-        "\t" not in stripped
-        and "|" not in stripped
-        and len(stripped) <= 60
-        and _SPACE_RUN.search(stripped) is None
-    )
+    return "\t" not in stripped and "|" not in stripped and len(stripped) <= 60 and _SPACE_RUN.search(stripped) is None
 
 
 def _cell_block_row(block: list[str], first_line: int) -> Row:
