@@ -155,7 +155,6 @@ def test_department_narrative_in_a_cell_without_problems_or_measures() -> None:
     assert judge(sample.expected, document.findings or []).missed == []
 
 
-@pytest.mark.xfail(strict=True, reason="synth_issues.md #3: xlsx scores lose their written decimals (4.90 → 4.9)")
 def test_known_xlsx_score_shown_with_two_decimals() -> None:
     sample = make_sample(1, 56)
     document, _ = read_back(render(sample, "xlsx"), f"{sample.stem}.xlsx")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 import time
 import zipfile
 from decimal import Decimal
@@ -20,6 +21,7 @@ import xlsxwriter
 
 from jixiao.model import ProjectForm
 from jixiao.parse import parse_source
+from jixiao.read.numfmt import parse_format, shown_text
 from jixiao.read.source import ReadError, Row, Source
 from jixiao.read.xlsx import format_number, format_value, read_workbook
 
@@ -80,7 +82,7 @@ LINES = [
     "项目名称\t职工素质提升工程\t\t\t\t\t",
     "主管部门\t青禾县总工会\t实施单位\t青禾县总工会宣教科",
     "项目资金 （万元）\t年初预算数\t全年预算数（A）\t全年执行数（B）\t分值\t执行率（B/A）\t得分",
-    "年度资金总额\t60\t64.77\t62.38\t10\t0.9631\t9.63",
+    "年度资金总额\t60\t64.77\t62.38\t10\t96.31%\t9.63",
     "其中：本年财政拨款\t60\t64.77\t62.38",
     "",
     "一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分",
@@ -136,7 +138,7 @@ def test_horizontal_merge_is_inherited(workbook: Source) -> None:
 
 
 def test_numbers_as_written(workbook: Source) -> None:
-    assert row_at(workbook, 7).texts == ["年度资金总额", "60", "64.77", "62.38", "10", "0.9631", "9.63"]
+    assert row_at(workbook, 7).texts == ["年度资金总额", "60", "64.77", "62.38", "10", "96.31%", "9.63"]
     assert not any(cell.inherited for cell in row_at(workbook, 7).cells)
     assert row_at(workbook, 8).texts == ["其中：本年财政拨款", "60", "64.77", "62.38"]  # trailing empties trimmed
 
@@ -253,6 +255,108 @@ def test_parse_project_form(workbook: Source) -> None:
     assert form.level1_weights == {"产出指标": Decimal(50), "效益指标": Decimal(30), "满意度指标": Decimal(10)}
     assert (form.total_weight, form.total_score) == (Decimal(100), Decimal("96.63"))
     assert form.provenance["funds.total.executed"].line == 7
+
+
+# ---- numbers as shown ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("code", "value", "text"),
+    [
+        ("0.00", 4.9, "4.90"),
+        ("0.0", 96.0, "96.0"),
+        ("0.00", 2.675, "2.68"),  # half away from zero, on the decimal the cell shows
+        ("0%", 0.9631, "96%"),
+        ("0.00%", 0.9631, "96.31%"),
+        ("#,##0.00", 1234567.891, "1,234,567.89"),
+        ("#,##0", -1234.5, "-1,235"),
+        ('0.00"万元"', 12.3, "12.30万元"),
+        ("0.00万元", 12.3, "12.30万元"),
+        ("#,##0.00;(#,##0.00)", -5.5, "(5.50)"),
+        ("[Red]0.00", 1, "1.00"),
+        ("[$¥-804]#,##0.00", 3.2, "¥3.20"),
+        ("0.0#", 4.9, "4.9"),
+        ("0.0#", 4.956, "4.96"),
+        ("0.00_ ", 4.9, "4.90"),
+        ("0", 2.5, "3"),
+    ],
+)
+def test_shown_text(code: str, value: float, text: str) -> None:
+    pattern = parse_format(code)
+    assert pattern is not None
+    assert shown_text(value, pattern) == text
+
+
+@pytest.mark.parametrize("code", ["General", "@", "yyyy-mm-dd", "0.00E+00", "[>=100]0;0.0", "[DBNum1]0", "# ?/?", ""])
+def test_formats_left_to_the_default_text(code: str) -> None:
+    assert parse_format(code) is None
+
+
+def formatted_workbook() -> bytes:
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    two = book.add_format({"num_format": "0.00"})
+    sheet = book.add_worksheet("表一")
+    sheet.write_row("B2", ["指标", "分值", "得分"])
+    sheet.write_row("B3", ["合格率", 5], two)
+    sheet.write("D3", 4.9, two)
+    sheet.write("B4", "资金", two)  # text under a number format: as written
+    sheet.write("C4", 1234.5, book.add_format({"num_format": "#,##0.00"}))
+    sheet.write("D4", 12.3, book.add_format({"num_format": '0.00"万元"'}))
+    sheet.write_datetime("E4", datetime.datetime(2024, 1, 15), book.add_format({"num_format": "yyyy-mm-dd"}))
+    sheet.write("F4", 0.5)  # no format: as stored
+    sheet.merge_range("B5:D5", 0.8, book.add_format({"num_format": "0.0%"}))
+    other = book.add_worksheet("表二")
+    other.write("A1", 4.9)  # same position as nothing formatted on this sheet
+    other.write("B1", 7, two)
+    book.close()
+    return buffer.getvalue()
+
+
+def test_numbers_are_read_as_shown() -> None:
+    source = read_workbook(formatted_workbook(), "shown.xlsx")
+    assert source.lines == [
+        "【工作表：表一】",
+        "指标\t分值\t得分",
+        "合格率\t5.00\t4.90",
+        "资金\t1,234.50\t12.30万元\t2024-01-15\t0.5",
+        "80.0%",
+        "【工作表：表二】",
+        "4.9\t7.00",
+    ]
+    merged = [row for row in source.rows if row.line == 5]
+    assert [(cell.text, cell.inherited) for cell in merged[0].cells] == [("80.0%", False)]
+
+
+def test_formats_in_another_writer_s_markup() -> None:
+    """Namespace prefixes, attributes in another order and an absolute sheet path, as some generators write."""
+    data = formatted_workbook()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as old, zipfile.ZipFile(buffer, "w") as new:
+        for item in old.infolist():
+            content = old.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                text = content.decode()
+                text = re.sub(r'<c r="([A-Z]+[0-9]+)" s="([0-9]+)"', r'<c s="\2" r="\1"', text)
+                content = text.encode()
+            if item.filename == "xl/_rels/workbook.xml.rels":
+                content = content.replace(b'Target="worksheets/sheet1.xml"', b'Target="/xl/worksheets/sheet1.xml"')
+            new.writestr(item, content)
+    source = read_workbook(buffer.getvalue(), "shown.xlsx")
+    assert source.lines[2] == "合格率\t5.00\t4.90"
+
+
+def test_styles_with_a_dtd_leave_numbers_as_stored() -> None:
+    data = formatted_workbook()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as old, zipfile.ZipFile(buffer, "w") as new:
+        for item in old.infolist():
+            content = old.read(item.filename)
+            if item.filename == "xl/styles.xml":
+                content = content.replace(b"?>", b'?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">]>', 1)
+            new.writestr(item, content)
+    source = read_workbook(buffer.getvalue(), "shown.xlsx")
+    assert "合格率\t5\t4.9" in source.lines
 
 
 # ---- damaged and hostile files ------------------------------------------------------------------

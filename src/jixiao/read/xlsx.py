@@ -23,9 +23,19 @@ The workbook becomes text like a dump, one output line per sheet row:
   space; whole numbers without ``.0``; other numbers rounded to 10
   significant digits (more when the integer part needs it, so cents of large
   amounts stay) and written without exponent, which removes binary noise such
-  as ``62.379999999`` → ``62.38``; percentages stay the stored fraction
-  (``0.9631``); dates ``YYYY-MM-DD`` (with `` HH:MM:SS`` when a time is set);
-  booleans 是/否; error cells empty; formula cells give their cached value.
+  as ``62.379999999`` → ``62.38``; dates ``YYYY-MM-DD`` (with `` HH:MM:SS``
+  when a time is set); booleans 是/否; error cells empty; formula cells give
+  their cached value;
+* numbers read as shown (.xlsx): a number cell whose style has a number format
+  of fixed decimals, percent or thousands separators (``0.00``, ``0.0%``,
+  ``#,##0.00``, literal text such as ``0.00"万元"``) is the text Excel shows:
+  4.9 under ``0.00`` is ``4.90``, 0.9631 under ``0.00%`` is ``96.31%``; the
+  written decimals matter to the tolerance rules (±0.1 when a form shows one
+  decimal). calamine does not expose formats, so the styles part is read and,
+  only when some cell style has such a format, the sheet part is scanned for
+  the cells that use it (a regular expression over the start tags: no entity
+  is expanded). Formats of dates, scientific notation, fractions and text
+  leave the value as above; so do .xls files (calamine gives no formats).
 
 .xlsx files pass :func:`open_office_zip` first (bombs, encryption, damage);
 .xls (OLE) files are capped in size and refused when they hold an encrypted
@@ -37,12 +47,14 @@ from __future__ import annotations
 import datetime
 import io
 import math
-import re
+import zipfile
+import zlib
 from collections.abc import Sequence
 from decimal import Decimal
 
 import python_calamine as calamine
 
+from jixiao.read.numfmt import Shown, shown_cells, shown_text
 from jixiao.read.source import Cell, ReadError, Row, Source
 from jixiao.read.zipguard import open_office_zip
 
@@ -55,7 +67,6 @@ _SIGNIFICANT = 10
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
-_WS = re.compile(r"\s+")
 
 _Value = int | float | str | bool | datetime.time | datetime.date | datetime.datetime | datetime.timedelta
 
@@ -81,6 +92,8 @@ def format_number(value: float) -> str:
 def format_value(value: _Value | None) -> str:
     if value is None:
         return ""
+    if isinstance(value, str):
+        return " ".join(value.split())
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, int):
@@ -95,22 +108,34 @@ def format_value(value: _Value | None) -> str:
         return value.strftime("%Y-%m-%d")
     if isinstance(value, datetime.time):
         return value.strftime("%H:%M:%S")
-    if isinstance(value, datetime.timedelta):
-        return str(value)
-    return _WS.sub(" ", value).strip()
+    return str(value)
 
 
-def _check_container(data: bytes) -> str:
-    """``"xlsx"`` or ``"xls"`` by the bytes; raise :class:`ReadError` for what must not be opened."""
+def _row_texts(values: Sequence[_Value], width: int) -> list[str]:
+    """One sheet row as text, padded to ``width``; strings and empties (most cells) take the short way."""
+    texts = [
+        (" ".join(value.split()) if value else "") if type(value) is str else format_value(value) for value in values
+    ]
+    if len(texts) < width:
+        texts += [""] * (width - len(texts))
+    return texts
+
+
+def _check_container(data: bytes) -> tuple[str, dict[str, dict[tuple[int, int], Shown]]]:
+    """``"xlsx"`` or ``"xls"`` by the bytes, and the cells shown otherwise than stored; :class:`ReadError` for
+    what must not be opened."""
     if data.startswith(_ZIP_MAGIC):
-        open_office_zip(data).close()
-        return "xlsx"
+        with open_office_zip(data) as archive:
+            try:
+                return "xlsx", shown_cells(archive)
+            except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, ValueError):
+                return "xlsx", {}  # a damaged part: calamine gives the reason, or reads what it can
     if data.startswith(_OLE_MAGIC):
         if len(data) > MAX_XLS_BYTES:
             raise ReadError(f"文件过大（{len(data) / 1024 / 1024:.0f} MB，上限 {MAX_XLS_BYTES // 1024 // 1024} MB）")
         if _ENCRYPTED_PACKAGE in data:
             raise ReadError("文件已加密或设有密码，无法读取")
-        return "xls"
+        return "xls", {}
     raise _damaged("不是 .xlsx 或 .xls 文件")
 
 
@@ -120,35 +145,43 @@ def _calamine_error(error: BaseException) -> ReadError:
     return _damaged(str(error) or type(error).__name__)
 
 
-def _sheet_grid(sheet: calamine.CalamineSheet) -> tuple[list[list[str]], list[list[tuple[int, int] | None]]]:
-    """The sheet's used area as text, plus for every slot the merge anchor it inherits from."""
+_Anchors = dict[tuple[int, int], tuple[int, int]]
+
+
+def _sheet_grid(sheet: calamine.CalamineSheet, shown: dict[tuple[int, int], Shown]) -> tuple[list[list[str]], _Anchors]:
+    """The sheet's used area as text, plus the merge anchor of every slot a merged range covers besides its own."""
     end = sheet.end
     start = sheet.start
     if end is None or start is None:
-        return [], []
-    height, width = end[0] - start[0] + 1, end[1] - start[1] + 1
+        return [], {}
+    top0, left0 = start
+    height, width = end[0] - top0 + 1, end[1] - left0 + 1
     if height * width > MAX_SHEET_CELLS:
         raise ReadError(f"工作表“{sheet.name}”过大（{height} 行 × {width} 列），拒绝读取")
     values: Sequence[Sequence[_Value]] = sheet.to_python()
-    grid = [[format_value(value) for value in row] + [""] * (width - len(row)) for row in values]
+    grid = [_row_texts(row, width) for row in values]
     grid += [[""] * width for _ in range(height - len(grid))]
-    anchors: list[list[tuple[int, int] | None]] = [[None] * width for _ in range(height)]
+    for (r, c), pattern in shown.items():
+        r, c = r - top0, c - left0
+        if 0 <= r < len(values) and 0 <= c < len(values[r]):
+            value = values[r][c]
+            if type(value) is float or type(value) is int:
+                grid[r][c] = shown_text(value, pattern)
+    anchors: _Anchors = {}
     for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or []:
-        top, left = r0 - start[0], c0 - start[1]
+        top, left = r0 - top0, c0 - left0
         if not (0 <= top < height and 0 <= left < width):
             continue  # anchor outside the data area: an empty merged cell
         text = grid[top][left]
-        for r in range(top, min(r1 - start[0], height - 1) + 1):
-            for c in range(left, min(c1 - start[1], width - 1) + 1):
-                if (r, c) != (top, left) and anchors[r][c] is None:
+        for r in range(top, min(r1 - top0, height - 1) + 1):
+            for c in range(left, min(c1 - left0, width - 1) + 1):
+                if (r, c) != (top, left) and (r, c) not in anchors:
                     grid[r][c] = text
-                    anchors[r][c] = (top, left)
+                    anchors[r, c] = (top, left)
     return grid, anchors
 
 
-def _add_sheet(
-    name: str, grid: list[list[str]], anchors: list[list[tuple[int, int] | None]], lines: list[str], rows: list[Row]
-) -> None:
+def _add_sheet(name: str, grid: list[list[str]], anchors: _Anchors, lines: list[str], rows: list[Row]) -> None:
     for r, texts in enumerate(grid):
         width = len(texts)
         while width and not texts[width - 1]:
@@ -157,15 +190,25 @@ def _add_sheet(
         if width == 0:
             lines.append("")
             continue
-        own = [c for c in range(width) if texts[c] and anchors[r][c] is None]
-        borrowed = [anchors[r][c] for c in range(width) if texts[c] and anchors[r][c] is not None]
-        if len(own) == 1 and all(anchor == (r, own[0]) for anchor in borrowed):
+        if anchors:
+            slots = [anchors.get((r, c)) for c in range(width)]
+            own = [c for c in range(width) if texts[c] and slots[c] is None]
+            borrowed = {slots[c] for c in range(width) if texts[c] and slots[c] is not None}
+        else:
+            slots = [None] * width
+            own = [c for c in range(width) if texts[c]]
+            borrowed = set()
+        if len(own) == 1 and borrowed <= {(r, own[0])}:
             text = texts[own[0]]
             lines.append(text)
             rows.append(Row([Cell(text, number, 0)], number, number, table=False, index=len(rows), sheet=name))
             continue
-        lines.append("\t".join("" if anchors[r][c] is not None else texts[c] for c in range(width)))
-        cells = [Cell(texts[c], number, c, anchors[r][c] is not None) for c in range(width)]
+        if anchors:
+            lines.append("\t".join("" if slots[c] is not None else texts[c] for c in range(width)))
+            cells = [Cell(texts[c], number, c, slots[c] is not None) for c in range(width)]
+        else:
+            lines.append("\t".join(texts[:width]))
+            cells = [Cell(texts[c], number, c) for c in range(width)]
         rows.append(Row(cells, number, number, table=True, index=len(rows), sheet=name))
     while lines and not lines[-1]:
         lines.pop()
@@ -173,7 +216,7 @@ def _add_sheet(
 
 def read_workbook(data: bytes, path: str) -> Source:
     """Read an .xlsx or .xls workbook into lines and rows; see the module doc."""
-    fmt = _check_container(data)
+    fmt, shown = _check_container(data)
     lines: list[str] = []
     rows: list[Row] = []
     try:
@@ -183,7 +226,7 @@ def read_workbook(data: bytes, path: str) -> Source:
             ]
             for index in indexes:
                 sheet = book.get_sheet_by_index(index)
-                grid, anchors = _sheet_grid(sheet)
+                grid, anchors = _sheet_grid(sheet, shown.get(sheet.name, {}))
                 if len(indexes) > 1:
                     number = len(lines) + 1
                     marker = f"【工作表：{sheet.name}】"

@@ -1,0 +1,329 @@
+"""Numbers as Excel shows them: the number formats of an .xlsx, read without a full XML parse of the sheets.
+
+A workbook stores 4.9 and shows ``4.90`` when the cell's format is ``0.00``;
+a reviewer reads ``4.90`` (two decimals written, so the tolerance of a form
+showing two decimals applies). calamine gives the stored value only, so:
+
+* ``xl/styles.xml``, the workbook and its relationships are small; their few
+  tags are found by regular expressions (no XML parser runs on them, and a
+  part declaring a DTD is ignored, so no entity is ever expanded): the
+  custom ``numFmt`` codes and, in ``cellXfs`` order, each cell style's
+  format id. Built-in ids 1–4, 9, 10 and 37–40 have fixed codes;
+* a code is understood when its first section is a plain number pattern
+  (digit placeholders ``0 # ?``, one decimal point, thousands commas, a
+  percent sign) with literal text around it (quoted, escaped, or CJK such as
+  ``万元``); colours and locale tags are dropped. Dates, times, scientific
+  notation, fractions, text formats and scaling commas are not: such cells
+  keep the reader's default text;
+* only when some cell style has an understood format are the sheet parts
+  opened, and then a regular expression finds just the ``<c>`` start tags
+  whose ``s`` is one of those styles (no entity is expanded; the parts were
+  size-checked by :func:`jixiao.read.zipguard.open_office_zip`).
+
+The result maps each sheet name to ``{(row, col): Shown}`` in absolute
+0-based cell positions, the coordinates calamine's ``start`` uses.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+__all__ = ["Shown", "parse_format", "shown_cells", "shown_text"]
+
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PACKAGE_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+_BUILTIN = {
+    1: "0",
+    2: "0.00",
+    3: "#,##0",
+    4: "#,##0.00",
+    9: "0%",
+    10: "0.00%",
+    37: "#,##0 ;(#,##0)",
+    38: "#,##0 ;[Red](#,##0)",
+    39: "#,##0.00;(#,##0.00)",
+    40: "#,##0.00;[Red](#,##0.00)",
+}
+_MAX_DECIMALS = 15
+
+
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """A number pattern: decimals written (at least, at most), integer digits, thousands, percent, literals."""
+
+    min_decimals: int
+    max_decimals: int
+    min_integer: int
+    thousands: bool
+    percent: bool
+    prefix: str
+    suffix: str
+    negative: tuple[str, str] | None  # prefix and suffix of an explicit negative section, shown with the magnitude
+
+
+_BRACKET = re.compile(r"\[([^\]]*)\]")
+_COLOURS = frozenset({"black", "blue", "cyan", "green", "magenta", "red", "white", "yellow"})
+_TOKEN = re.compile(r'"[^"]*"|\\.|_.|\*.|[0#?.,%]|.', re.DOTALL)
+_DATE_OR_OTHER = frozenset("yYmMdDhHsSeEgGbB/@")
+
+
+def _section(code: str) -> tuple[str, str, str] | None:
+    """A section as (literal prefix, number pattern, literal suffix); None when it is not a plain number."""
+    for content in _BRACKET.findall(code):
+        lowered = content.lower()
+        if not (lowered in _COLOURS or lowered.startswith("color") or content.startswith("$")):
+            return None  # a condition ([>=100]), Chinese numerals ([DBNum1]), elapsed time ([h])
+    code = _BRACKET.sub(lambda match: match.group(1)[1:].split("-")[0] if match.group(1).startswith("$") else "", code)
+    prefix: list[str] = []
+    pattern: list[str] = []
+    suffix: list[str] = []
+    for token in _TOKEN.findall(code):
+        if token[0] == '"':
+            literal = token[1:-1]
+        elif token[0] == "\\":
+            literal = token[1]
+        elif token[0] in "_*":
+            literal = " " if token[0] == "_" else ""
+        elif token in "0#?.,":
+            if suffix:
+                return None  # placeholders after literal text that follows the number: not a simple pattern
+            pattern.append(token)
+            continue
+        elif token == "%":
+            (suffix if pattern else prefix).append("%")
+            continue
+        elif token in _DATE_OR_OTHER:
+            return None
+        else:
+            literal = token
+        (suffix if pattern else prefix).append(literal)
+    if not pattern:
+        return None
+    return "".join(prefix), "".join(pattern), "".join(suffix)
+
+
+def parse_format(code: str) -> Shown | None:
+    """The pattern of a number format code; None for General, dates, text and whatever is not understood."""
+    if not code or code.strip().lower() == "general":
+        return None
+    sections = code.split(";")
+    first = _section(sections[0])
+    if first is None:
+        return None
+    prefix, pattern, suffix = first
+    if pattern.count(".") > 1 or pattern.endswith(","):
+        return None  # a trailing comma scales by a thousand: left to the default text
+    integer, _, decimals = pattern.partition(".")
+    if "," in decimals or len(decimals) > _MAX_DECIMALS:
+        return None
+    negative = None
+    if len(sections) > 1 and sections[1].strip():
+        second = _section(sections[1])
+        if second is None:
+            return None
+        negative = (second[0], second[2])
+    return Shown(
+        min_decimals=decimals.count("0"),
+        max_decimals=len(decimals.replace(",", "")),
+        min_integer=integer.count("0"),
+        thousands="," in integer,
+        percent="%" in prefix + suffix,
+        prefix=prefix,
+        suffix=suffix,
+        negative=negative,
+    )
+
+
+def shown_text(value: float, shown: Shown) -> str:
+    """``value`` written the way ``shown`` displays it (Excel rounds half away from zero)."""
+    if not (shown.percent or shown.thousands or shown.negative) and value >= 0:
+        written = repr(float(value))
+        integer, dot, decimals = written.partition(".")
+        if "e" not in written and integer.isdigit() and len(decimals) <= shown.max_decimals:
+            decimals = decimals.rstrip("0") if dot else ""
+            decimals = decimals.ljust(shown.min_decimals, "0")
+            integer = integer.lstrip("0").rjust(shown.min_integer, "0")
+            return (shown.prefix + integer + ("." + decimals if decimals else "") + shown.suffix).strip()
+    try:
+        number = Decimal(repr(value))
+    except InvalidOperation:
+        return ""
+    if not number.is_finite():
+        return ""
+    if shown.percent:
+        number *= 100
+    number = number.quantize(Decimal(1).scaleb(-shown.max_decimals), rounding=ROUND_HALF_UP)
+    negative = number < 0
+    integer, _, decimals = format(abs(number), "f").partition(".")
+    decimals = decimals[: shown.max_decimals]
+    while len(decimals) > shown.min_decimals and decimals.endswith("0"):
+        decimals = decimals[:-1]
+    integer = integer.lstrip("0").rjust(shown.min_integer, "0")
+    if shown.thousands and integer:
+        integer = f"{int(integer):,}".rjust(shown.min_integer, "0")
+    text = integer + ("." + decimals if decimals else "")
+    if negative and shown.negative is not None:
+        return shown.negative[0] + text + shown.negative[1]
+    if negative and number != 0:
+        text = "-" + text
+    return (shown.prefix + text + shown.suffix).strip()
+
+
+_ATTRIBUTE = re.compile(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_CHARACTER = re.compile(r"&(#[0-9]+|#x[0-9A-Fa-f]+|amp|lt|gt|quot|apos);")
+_NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
+_DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
+
+
+def _character(match: re.Match[str]) -> str:
+    name = match.group(1)
+    if name[0] != "#":
+        return _NAMED[name]
+    code = int(name[2:], 16) if name[1] in "xX" else int(name[1:])
+    return chr(code) if 0 < code < 0x110000 else ""
+
+
+def _attributes(tag: bytes, wanted: frozenset[bytes]) -> dict[bytes, str]:
+    """The ``wanted`` attributes of a start tag, namespace prefixes dropped, character references decoded."""
+    found = {}
+    for match in _ATTRIBUTE.finditer(tag):
+        name = match.group(1).rpartition(b":")[2]
+        if name in wanted:
+            raw = match.group(2) if match.group(2) is not None else match.group(3)
+            text = raw.decode("utf-8", "replace")
+            found[name] = _CHARACTER.sub(_character, text) if "&" in text else text
+    return found
+
+
+def _tags(name: bytes, data: bytes, *wanted: bytes) -> list[dict[bytes, str]]:
+    """The ``wanted`` attributes of every ``name`` start tag in ``data``, with or without a namespace prefix."""
+    pattern = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?" + name + rb"(\s[^>]*)?/?>")
+    keys = frozenset(wanted)
+    return [_attributes(match.group(1) or b"", keys) for match in pattern.finditer(data)]
+
+
+def _part(archive: zipfile.ZipFile, name: str) -> bytes | None:
+    """A part's bytes; None when it is missing or declares a DTD (entities are never expanded here)."""
+    try:
+        data = archive.read(name)
+    except KeyError:
+        return None
+    return None if _DOCTYPE.search(data, 0, 4096) else data
+
+
+_CELL_XFS = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?cellXfs\b.*?</(?:[A-Za-z_][\w.-]*:)?cellXfs>", re.DOTALL)
+
+
+def _styles(archive: zipfile.ZipFile) -> dict[int, Shown]:
+    """Cell style index → pattern, for the styles whose format changes how a number is shown."""
+    data = _part(archive, "xl/styles.xml")
+    return _styles_of(data) if data is not None else {}
+
+
+@functools.lru_cache(maxsize=16)
+def _styles_of(data: bytes) -> dict[int, Shown]:
+    """Kept for the next workbooks: files of one batch often come from one template with the same styles."""
+    block = _CELL_XFS.search(data)
+    if block is None:
+        return {}
+    codes: dict[int, str] = dict(_BUILTIN)
+    for fmt in _tags(b"numFmt", data, b"numFmtId", b"formatCode"):
+        with contextlib.suppress(ValueError):
+            codes[int(fmt.get(b"numFmtId", ""))] = fmt.get(b"formatCode", "")
+    patterns: dict[int, Shown | None] = {}
+    styles: dict[int, Shown] = {}
+    for index, xf in enumerate(_tags(b"xf", block.group(0), b"numFmtId")):
+        try:
+            number = int(xf.get(b"numFmtId") or 0)
+        except ValueError:
+            continue
+        if number not in patterns:
+            patterns[number] = parse_format(codes.get(number, ""))
+        found = patterns[number]
+        if found is not None:
+            styles[index] = found
+    return styles
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name → the part that holds it."""
+    book = _part(archive, "xl/workbook.xml")
+    rels = _part(archive, "xl/_rels/workbook.xml.rels")
+    if book is None or rels is None:
+        return {}
+    targets = {}
+    for rel in _tags(b"Relationship", rels, b"Id", b"Target"):
+        target = rel.get(b"Target", "")
+        path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+        targets[rel.get(b"Id")] = path
+    parts = {}
+    for sheet in _tags(b"sheet", book, b"name", b"id"):
+        name, rid = sheet.get(b"name"), sheet.get(b"id")
+        if name is not None and rid in targets:
+            parts[name] = targets[rid]
+    return parts
+
+
+_REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]{1,7})"')
+_TYPE = re.compile(rb'\bt="([a-zA-Z]+)"')
+
+
+def _column(letters: bytes) -> int:
+    """0-based column of ``A``, ``B``, …, ``AA``…"""
+    col = 0
+    for letter in letters:
+        col = col * 26 + letter - 64
+    return col - 1
+
+
+def _scan(
+    data: bytes, common: re.Pattern[bytes], any_order: re.Pattern[bytes]
+) -> list[tuple[bytes, bytes, bytes, bytes]]:
+    """(column letters, row digits, style, type) of the formatted cells; the common markup in one pass."""
+    found: list[tuple[bytes, bytes, bytes, bytes]] = common.findall(data)
+    if found:
+        return found
+    for match in any_order.finditer(data):  # prefixed tags, attributes in another order
+        start = match.group(0)
+        kind = _TYPE.search(start)
+        ref = _REF.search(start)
+        if ref is not None:
+            found.append((ref.group(1), ref.group(2), match.group(1), kind.group(1) if kind else b""))
+    return found
+
+
+def shown_cells(archive: zipfile.ZipFile) -> dict[str, dict[tuple[int, int], Shown]]:
+    """Per sheet name, the number cells whose style shows them otherwise than as stored; see the module doc."""
+    styles = _styles(archive)
+    if not styles:
+        return {}
+    parts = _sheet_parts(archive)
+    ids = "|".join(str(index) for index in sorted(styles)).encode()
+    common = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})" s="(' + ids + rb')"(?: t="([a-zA-Z]+)")?')
+    any_order = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\bs="(' + ids + rb')"[^>]*>')
+    by_style = {str(index).encode(): pattern for index, pattern in styles.items()}
+    columns: dict[bytes, int] = {}
+    found: dict[str, dict[tuple[int, int], Shown]] = {}
+    for name, part in parts.items():
+        try:
+            data = archive.read(part)
+        except KeyError:
+            continue
+        cells: dict[tuple[int, int], Shown] = {}
+        for letters, digits, style, kind in _scan(data, common, any_order):
+            if kind and kind != b"n":
+                continue  # a string, boolean, error or inline text: no number to show
+            col = columns.get(letters)
+            if col is None:
+                col = columns[letters] = _column(letters)
+            cells[int(digits) - 1, col] = by_style[style]
+        if cells:
+            found[name] = cells
+    return found
