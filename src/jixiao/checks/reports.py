@@ -410,12 +410,11 @@ def template_residue(form: Form, ctx: Context) -> Iterator[Draft]:
     if not isinstance(form, ReportForm):
         return
     text = report_text(form, ctx)
-    if not _residue(text.joined):
-        return  # one pass over the whole report settles the usual case
-    for line, content in text.lines:
-        found = [words for _, words in _residue(content)]
-        if not found:
-            continue
+    by_line: dict[int, list[str]] = {}
+    for offset, words in _residue(text.joined):  # one pass over the whole report
+        if "\n" not in words:  # residue is read line by line: a match across lines is none
+            by_line.setdefault(text.line_at(offset), []).append(words)
+    for line, found in by_line.items():
         listed = "、".join(f"“{item}”" for item in dict.fromkeys(found))
         yield Draft(
             field=None,

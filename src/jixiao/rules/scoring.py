@@ -391,6 +391,12 @@ def quantities_of(indicator: Indicator) -> tuple[Quantity, Quantity] | None:
     target_text, actual_text = indicator.target, indicator.actual
     if target_text is None or actual_text is None:
         return None
+    return _quantities(target_text, actual_text)
+
+
+@lru_cache(maxsize=16384)
+def _quantities(target_text: str, actual_text: str) -> tuple[Quantity, Quantity] | None:
+    """:func:`quantities_of` by the two texts: every check and the scorer ask it of every row."""
     target, actual = _single(target_text), _single(actual_text)
     if target is None or actual is None:
         return None
