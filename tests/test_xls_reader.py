@@ -88,6 +88,21 @@ def test_numbers_are_as_written_and_dates_are_dates(workbook: Path) -> None:
     assert "填报日期\t2023-12-31\t2024-01-05 14:30:00" in source.lines
 
 
+def test_numbers_are_read_as_their_format_shows_them(tmp_path: Path) -> None:
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("得分")
+    sheet.write(0, 0, "得分")
+    sheet.write(0, 1, 4.9, xlwt.easyxf(num_format_str="0.00"))
+    sheet.write(0, 2, 5, xlwt.easyxf(num_format_str="0.00"))
+    sheet.write(0, 3, 0.9631, xlwt.easyxf(num_format_str="0.00%"))
+    sheet.write(0, 4, 1234.5, xlwt.easyxf(num_format_str="#,##0.00"))
+    sheet.write(0, 5, "4.9", xlwt.easyxf(num_format_str="0.00"))  # text: as written
+    sheet.write(0, 6, 4.9)
+    path = tmp_path / "shown.xls"
+    book.save(str(path))
+    assert read_workbook(path.read_bytes(), path.name).lines == ["得分\t4.90\t5.00\t96.31%\t1,234.50\t4.9\t4.9"]
+
+
 def test_an_offset_data_area_starts_at_column_zero(workbook: Path) -> None:
     rows = _cells(read_workbook(workbook.read_bytes(), workbook.name), "部门整体")
     assert rows[-1] == [("部门名称", False), ("青禾县总工会", False)]
@@ -111,6 +126,7 @@ def test_xls_saved_by_libreoffice_reads_like_its_xlsx(tmp_path: Path) -> None:
     sheet.merge_range(0, 0, 0, 2, "青禾县总工会项目支出绩效自评表")
     sheet.write_row(1, 0, ["指标", "分值", "得分"])
     sheet.write_row(2, 0, ["职工满意度", 10, 9.5])
+    sheet.write(2, 3, 4.9, book.add_format({"num_format": "0.00"}))
     sheet.merge_range(3, 0, 4, 0, "合计")
     sheet.write_row(3, 1, [100, 96.25])
     sheet.write_datetime(5, 0, datetime.datetime(2023, 6, 30), book.add_format({"num_format": "yyyy-mm-dd"}))
@@ -128,6 +144,7 @@ def test_xls_saved_by_libreoffice_reads_like_its_xlsx(tmp_path: Path) -> None:
     assert from_xls.format == "xls"
     assert from_xls.lines == from_xlsx.lines
     assert from_xls.lines[-1] == "2023-06-30"
+    assert "职工满意度\t10\t9.5\t4.90" in from_xls.lines  # the number format, read from the xls records
     merged = [[cell.inherited for cell in row.cells] for row in from_xls.rows]
     assert merged == [[cell.inherited for cell in row.cells] for row in from_xlsx.rows]
     assert from_xls.lines[0] == "青禾县总工会项目支出绩效自评表"

@@ -81,8 +81,8 @@ _MISSING = (
 _UNLOADABLE = "LibreOffice 无法打开此文件（文件已损坏，或不是有效的 Word 97–2003/WPS 文档）"
 
 
-def ole_streams(data: bytes) -> list[str] | None:
-    """Names in an OLE compound file's directory; ``None`` when the header or directory is damaged."""
+def _fat(data: bytes) -> tuple[int, list[int]] | None:
+    """An OLE compound file's sector size and allocation table; ``None`` when the header or table is damaged."""
     if len(data) < 512 or not data.startswith(_OLE_MAGIC):
         return None
     shift = struct.unpack_from("<H", data, 0x1E)[0]
@@ -90,7 +90,6 @@ def ole_streams(data: bytes) -> list[str] | None:
         return None
     size = 1 << shift
     sectors = (len(data) - 512 + size - 1) // size  # the header takes 512 bytes even for 4 KB sectors
-    (first_dir,) = struct.unpack_from("<I", data, 0x30)
     difat_next, difat_count = struct.unpack_from("<II", data, 0x44)
     fat_sectors = [s for s in struct.unpack_from("<109I", data, 0x4C) if s <= _MAX_SECTOR]
     for _ in range(min(difat_count, sectors)):  # further FAT sector numbers live in a DIFAT chain
@@ -107,18 +106,86 @@ def ole_streams(data: bytes) -> list[str] | None:
         if not _whole(data, sector, size):
             return None
         fat.extend(struct.unpack_from(f"<{size // 4}I", data, 512 + sector * size))
-    names: list[str] = []
-    sector, seen = first_dir, 0
+    return size, fat
+
+
+def _chain(data: bytes, fat: list[int], start: int, size: int) -> list[int] | None:
+    """The sectors of a chain, in order; ``None`` when it leaves the file or loops."""
+    sectors: list[int] = []
+    sector = start
     while sector != _END_OF_CHAIN:
-        if sector >= len(fat) or not _whole(data, sector, size) or seen > sectors:
+        if sector >= len(fat) or not _whole(data, sector, size) or len(sectors) > len(fat):
             return None
+        sectors.append(sector)
+        sector = fat[sector]
+    return sectors
+
+
+def _directory(data: bytes) -> list[tuple[str, int, int, int]] | None:
+    """(name, kind, first sector, size) of every directory entry; ``None`` when damaged."""
+    table = _fat(data)
+    if table is None:
+        return None
+    size, fat = table
+    chain = _chain(data, fat, struct.unpack_from("<I", data, 0x30)[0], size)
+    if chain is None:
+        return None
+    entries = []
+    for sector in chain:
         base = 512 + sector * size
         for entry in range(base, base + size, 128):
             length, kind = struct.unpack_from("<HB", data, entry + 0x40)
             if kind in (1, 2, 5) and 2 <= length <= 64:
-                names.append(data[entry : entry + length - 2].decode("utf-16-le", "replace"))
-        sector, seen = fat[sector], seen + 1
-    return names or None
+                first, stream_size = struct.unpack_from("<II", data, entry + 0x74)
+                name = data[entry : entry + length - 2].decode("utf-16-le", "replace")
+                entries.append((name, kind, first, stream_size))
+    return entries
+
+
+def ole_streams(data: bytes) -> list[str] | None:
+    """Names in an OLE compound file's directory; ``None`` when the header or directory is damaged."""
+    entries = _directory(data)
+    return [name for name, _, _, _ in entries] or None if entries is not None else None
+
+
+def ole_stream(data: bytes, names: Iterable[str]) -> bytes | None:
+    """The first stream of an OLE compound file found under one of ``names``; ``None`` if missing or damaged."""
+    entries = _directory(data)
+    table = _fat(data)
+    if entries is None or table is None:
+        return None
+    size, fat = table
+    streams = {name: (first, length) for name, kind, first, length in entries if kind == 2}
+    found = next((streams[name] for name in names if name in streams), None)
+    if found is None:
+        return None
+    first, length = found
+    cutoff = struct.unpack_from("<I", data, 0x38)[0]
+    if length >= cutoff:
+        chain = _chain(data, fat, first, size)
+        if chain is None:
+            return None
+        return b"".join(data[512 + s * size : 512 + (s + 1) * size] for s in chain)[:length]
+    # A small stream lives in the mini stream (the root entry's data), cut in 64-byte mini sectors.
+    root = next(((start, total) for _, kind, start, total in entries if kind == 5), None)
+    mini_fat_start, mini_fat_count = struct.unpack_from("<II", data, 0x3C)
+    mini_chain = _chain(data, fat, mini_fat_start, size) if mini_fat_count else None
+    root_chain = _chain(data, fat, root[0], size) if root is not None else None
+    if mini_chain is None or root_chain is None:
+        return None
+    mini_fat: list[int] = []
+    for sector in mini_chain:
+        mini_fat.extend(struct.unpack_from(f"<{size // 4}I", data, 512 + sector * size))
+    mini = b"".join(data[512 + s * size : 512 + (s + 1) * size] for s in root_chain)
+    mini_size = 1 << struct.unpack_from("<H", data, 0x20)[0]
+    parts: list[bytes] = []
+    sector = first
+    while sector != _END_OF_CHAIN:
+        if sector >= len(mini_fat) or (sector + 1) * mini_size > len(mini) or len(parts) > len(mini_fat):
+            return None
+        parts.append(mini[sector * mini_size : (sector + 1) * mini_size])
+        sector = mini_fat[sector]
+    return b"".join(parts)[:length]
 
 
 def _whole(data: bytes, sector: int, size: int) -> bool:

@@ -35,7 +35,8 @@ The workbook becomes text like a dump, one output line per sheet row:
   only when some cell style has such a format, the sheet part is scanned for
   the cells that use it (a regular expression over the start tags: no entity
   is expanded). Formats of dates, scientific notation, fractions and text
-  leave the value as above; so do .xls files (calamine gives no formats).
+  leave the value as above. In an .xls the same comes from the Workbook
+  stream's FORMAT, XF and number-cell records (BIFF8, read with ``struct``).
 
 .xlsx files pass :func:`open_office_zip` first (bombs, encryption, damage);
 .xls (OLE) files are capped in size and refused when they hold an encrypted
@@ -54,7 +55,8 @@ from decimal import Decimal
 
 import python_calamine as calamine
 
-from jixiao.read.numfmt import Shown, shown_cells, shown_text
+from jixiao.read.convert import ole_stream
+from jixiao.read.numfmt import Shown, shown_cells, shown_text, xls_shown_cells
 from jixiao.read.source import Cell, ReadError, Row, Source
 from jixiao.read.zipguard import open_office_zip
 
@@ -135,7 +137,8 @@ def _check_container(data: bytes) -> tuple[str, dict[str, dict[tuple[int, int], 
             raise ReadError(f"文件过大（{len(data) / 1024 / 1024:.0f} MB，上限 {MAX_XLS_BYTES // 1024 // 1024} MB）")
         if _ENCRYPTED_PACKAGE in data:
             raise ReadError("文件已加密或设有密码，无法读取")
-        return "xls", {}
+        stream = ole_stream(data, ("Workbook", "Book"))
+        return "xls", xls_shown_cells(stream) if stream is not None else {}
     raise _damaged("不是 .xlsx 或 .xls 文件")
 
 
