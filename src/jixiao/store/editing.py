@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from jixiao.model import DepartmentForm, Form, Indicator, ReportForm, project_layout
+from jixiao.model import DepartmentForm, Document, Form, Indicator, ReportForm, project_layout
 from jixiao.read.source import Source
 from jixiao.store.access import NOT_FOUND, Conflict, Invalid, NotFound, Principal, Refused
 from jixiao.store.audit import record
@@ -158,6 +158,7 @@ class EditOutcome:
     changes: list[Change] = field(default_factory=list)
     errors: int = 0
     warnings: int = 0
+    document: Document | None = None  # the document as saved, so the page shown next need not parse it again
 
 
 def _editable_form(session: Session, actor: Principal, form_id: int) -> StoredForm:
@@ -207,7 +208,7 @@ def edit_form(store: Store, actor: Principal, form_id: int, version: int, values
         model = document.forms[form.position]
         changes = apply_changes(model, values)
         if not changes:
-            return EditOutcome(form.id, form.version)
+            return EditOutcome(form.id, form.version, document=rebuild(stored))
         new_version = _claim(session, form, version, actor)
         from jixiao.pipeline import review_source
 
@@ -253,7 +254,7 @@ def edit_form(store: Store, actor: Principal, form_id: int, version: int, values
             },
         )
         errors, warnings = counts(findings, form.position)
-        return EditOutcome(form.id, new_version, changes, errors, warnings)
+        return EditOutcome(form.id, new_version, changes, errors, warnings, document)
 
 
 # ---- workflow ------------------------------------------------------------------------------------

@@ -48,6 +48,11 @@ def json_bytes(value: Any) -> bytes:
 
 
 def text_of(value: Any) -> str:
+    kind = type(value)
+    if kind is str:  # most cells of a large export: returned at once
+        return value  # type: ignore[no-any-return]
+    if kind is int:
+        return str(value)
     if value is None:
         return ""
     if isinstance(value, Decimal):
@@ -64,14 +69,19 @@ def to_csv(columns: Sequence[tuple[str, str]], rows: Iterable[dict[str, Any]]) -
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([label for _, label in columns])
+    keys = [key for key, _ in columns]
     for row in rows:
-        writer.writerow([_safe_cell(text_of(row.get(key))) for key, _ in columns])
+        cells = [text_of(row.get(key)) for key in keys]
+        writer.writerow([_safe_cell(cell) if cell and cell[0] in RISKY else cell for cell in cells])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+RISKY = "=+-@\t\r"
 
 
 def _safe_cell(text: str) -> str:
     """Spreadsheet formula injection: a cell starting with = + - @ is written as text."""
-    if text and text[0] in "=+-@\t\r" and not _is_number(text):
+    if text and text[0] in RISKY and not _is_number(text):
         return "'" + text
     return text
 

@@ -343,7 +343,7 @@ async def form_edit(request: Request, actor: Actor, form_id: int) -> Response:
     if not is_htmx(request):
         return RedirectResponse(f"/forms/{form_id}", status_code=303)
     with store_of(request).read() as session:
-        view = form_view(session, actor, form_id)
+        view = form_view(session, actor, form_id, outcome.document)
     if outcome.changes:
         saved = f"已保存（第 {outcome.version} 版）：" + "、".join(field_label(c.field) for c in outcome.changes)
     else:

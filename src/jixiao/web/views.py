@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from jixiao.model import DepartmentForm, Form, ProjectForm, ReportForm, project_layout
+from jixiao.model import DepartmentForm, Document, Form, ProjectForm, ReportForm, project_layout
 from jixiao.render.html import FUND_ROW_LABELS, canonical_field, row_of, values_differ
 from jixiao.rules.profile import Profile, load_profile, profile_for
 from jixiao.rules.scoring import Explanation, explain_form
@@ -87,14 +87,18 @@ def _profile(document: StoredDocument, form: Form) -> Profile:
     return profile_for(form.department, form.year)
 
 
-def form_view(session: Session, actor: Principal, form_id: int) -> FormView:
-    """Everything the form page shows; NotFound outside the user's departments."""
+def form_view(session: Session, actor: Principal, form_id: int, saved: Document | None = None) -> FormView:
+    """Everything the form page shows; NotFound outside the user's departments.
+
+    ``saved`` is the document an edit just wrote, when there is one: it is what the stored JSON holds,
+    so it is not parsed again.
+    """
     stored = session.get(StoredForm, form_id)
     if stored is None or not actor.sees(stored.department_id):
         raise NotFound(NOT_FOUND)
     document = session.get(StoredDocument, stored.document_id)
     assert document is not None
-    model = rebuild(document).forms[stored.position]
+    model = (saved if saved is not None else rebuild(document)).forms[stored.position]
     profile = _profile(document, model)
     explained = [Recomputed(path, explanation, stated) for path, explanation, stated in explain_form(model, profile)]
     first: dict[str, Recomputed] = {}
