@@ -109,10 +109,11 @@ class Grid:
 
     def locate(self, x: float, y: float) -> tuple[int, int] | None:
         """The slot a point falls in, or None outside the grid."""
-        if not (self.xs[0] - SNAP <= x <= self.xs[-1] + SNAP and self.ys[0] - SNAP <= y <= self.ys[-1] + SNAP):
+        xs, ys = self.xs, self.ys
+        if not (xs[0] - SNAP <= x <= xs[-1] + SNAP and ys[0] - SNAP <= y <= ys[-1] + SNAP):
             return None
-        col = min(max(bisect.bisect_right(self.xs, x) - 1, 0), len(self.xs) - 2)
-        row = min(max(bisect.bisect_right(self.ys, y) - 1, 0), len(self.ys) - 2)
+        col = bisect.bisect_right(xs, x, 1, len(xs) - 1) - 1  # clamped to the first and last slot
+        row = bisect.bisect_right(ys, y, 1, len(ys) - 1) - 1
         return row, col
 
 
