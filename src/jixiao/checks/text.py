@@ -352,15 +352,27 @@ def _head_labels(text: str) -> tuple[tuple[int, str, str | None, bool], ...]:
     per paragraph, however many forms the labels are resolved against."""
     labels: dict[int, tuple[int, str, str | None, bool]] = {}
     starts = [0, *(match.end() for match in _LABEL_BOUNDARY.finditer(text))]
-    for match in _matches_at(_HEAD, text, starts):
+    numbered = [start for start in starts if start < len(text) and text[start] in _HEAD_FIRST]
+    for match in _matches_at(_HEAD, text, numbered):
         labels[match.start(1)] = (match.start(1), match.group(1).strip(), match.group(2), True)
-    if any(mark in text for mark in "：:(") or "方面" in text:  # where an unnumbered label can end
-        for match in _matches_at(_PLAIN_HEAD, text, starts):
+    ends = [match.start() for match in _LABEL_END.finditer(text)]
+    if ends:  # an unnumbered label ends at a colon or a bracket, or is a 方面 before a comma
+        near = [start for start in starts if _before_any(ends, start, _PLAIN_REACH)]
+        for match in _matches_at(_PLAIN_HEAD, text, near):
             labels.setdefault(match.start(1), (match.start(1), match.group(1), None, False))
     return tuple(sorted(labels.values()))
 
 
 _LABEL_BOUNDARY = re.compile(r"[。；;！？\s]")
+_HEAD_FIRST = frozenset("第(一二三四五六七八九十0123456789") | frozenset(" \t\n\r\f\v\u3000\xa0")
+_LABEL_END = re.compile(r"[:：(]|方面")
+_PLAIN_REACH = 40  # an unnumbered label (≤ 12 characters, 方面, spaces) ends this close to its start
+
+
+def _before_any(ends: list[int], start: int, reach: int) -> bool:
+    """Whether one of the sorted ``ends`` lies in [start, start + reach)."""
+    index = bisect.bisect_left(ends, start)
+    return index < len(ends) and ends[index] < start + reach
 
 
 def _matches_at(pattern: re.Pattern[str], text: str, starts: list[int]) -> Iterator[re.Match[str]]:
@@ -408,10 +420,11 @@ def _events(text: str) -> tuple[tuple[int, Decimal | None, Decimal | None], ...]
     paragraph, however many forms it is compared with."""
     if "分" not in text:
         return ()
+    pairs = list(_PAIR.finditer(text))
     events: list[tuple[int, Decimal | None, Decimal | None]] = [
-        (match.start(), Decimal(match.group(2)), Decimal(match.group(4))) for match in _PAIR.finditer(text)
+        (match.start(), Decimal(match.group(2)), Decimal(match.group(4))) for match in pairs
     ]
-    covered = [(match.start(), match.end()) for match in _PAIR.finditer(text)]
+    covered = [(match.start(), match.end()) for match in pairs]
     for pattern, is_score in ((_SCORE_ONLY, True), (_WEIGHT_ONLY, False)):
         for match in pattern.finditer(text):
             if not any(low <= match.start() < high for low, high in covered):

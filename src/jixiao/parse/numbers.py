@@ -622,12 +622,14 @@ def parse_quantity(text: str) -> Quantity | None:
     return _parse_quantity(normalize(text))
 
 
-def quantities_in(text: str) -> list[Quantity]:
-    """Every quantity written in ``text``, in order."""
+@lru_cache(maxsize=16384)
+def quantities_in(text: str) -> tuple[Quantity, ...]:
+    """Every quantity written in ``text``, in order (read once per text: the parser, the scorer and
+    several checks all ask it of the same cells)."""
     text = normalize(text)
     if _HAS_NUMERAL.search(text) is None:
-        return []
-    return [_quantity(hit) for hit in _scan(text)]
+        return ()
+    return tuple(_quantity(hit) for hit in _scan(text))
 
 
 def numbers_in(text: str) -> list[Decimal]:
