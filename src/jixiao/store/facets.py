@@ -301,14 +301,17 @@ def _touched(session: Session, index: Index, entries: list[tuple[int, str, int |
 
 def advance(session: Session, index: Index, current: int) -> Index:
     """A new index with the changes the audit log records since ``index`` was made."""
+    window = session.scalars(
+        select(AuditEntry.id).where(AuditEntry.id > index.revision - LOOKBACK, AuditEntry.id <= current)
+    ).all()
+    unseen = [int(i) for i in window if int(i) not in index.seen]
     entries = [
         (int(i), str(t), o, detail)
         for i, t, o, detail in session.execute(
             select(AuditEntry.id, AuditEntry.object_type, AuditEntry.object_id, AuditEntry.detail).where(
-                AuditEntry.id > index.revision - LOOKBACK, AuditEntry.id <= current
+                AuditEntry.id.in_(unseen)
             )
         ).all()
-        if int(i) not in index.seen
     ]
     documents = _touched(session, index, entries)
     if documents is None:
