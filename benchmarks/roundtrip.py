@@ -1,6 +1,6 @@
 """Round trip: render every seed gold document, read the file back, score it against the gold.
 
-    python benchmarks/roundtrip.py --to xlsx|docx|pdf|html|all [--out DIR] [--template region|NAME] [--verbose]
+    python benchmarks/roundtrip.py --to xlsx|docx|pdf|html|scanned|all [--out DIR] [--template region|NAME] [--verbose]
 
 Each gold document (../shared/corpus/seeds/gold/*.json) is rendered with
 ``jixiao.render.forms.render_document`` (by default in its region's layout:
@@ -8,6 +8,11 @@ Anhui and Shanxi units get those templates), written as ``<stem>.<ext>``,
 extracted again with ``jixiao.pipeline.extract_file`` and saved as
 ``<stem>.json``; then ../shared/bench/score.py scores the folder and the
 extraction F1 is printed per format.
+
+``--to scanned`` renders the PDF, rasterises every page at 200 dpi (grey, with
+pypdfium2) into an image-only PDF, as a scanner would, and reads that back
+through OCR (the ``jixiao[ocr]`` extra; goal F1 ≥ 0.95). OCR takes seconds a
+page, so ``all`` does not include it.
 
 Provenance is rewritten here, never in src: a gold ``line`` counts lines of
 the original text dump, while an extracted form's ``line`` counts lines of the
@@ -20,6 +25,7 @@ compared as extracted. Not a test: it asserts nothing.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import subprocess
 import sys
@@ -27,6 +33,8 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+import pypdfium2 as pdfium
 
 from jixiao.parse.jsonin import load_document
 from jixiao.pipeline import extract_file
@@ -57,6 +65,23 @@ def _align_lines(pred: dict[str, Any], gold: dict[str, Any]) -> bool:
     return True
 
 
+SCAN_DPI = 200
+
+
+def scanned(pdf: bytes) -> bytes:
+    """The PDF as a scanner gives it back: each page an image at :data:`SCAN_DPI`, no text layer."""
+    document = pdfium.PdfDocument(pdf)
+    try:
+        images = [
+            document[index].render(scale=SCAN_DPI / 72, grayscale=True).to_pil() for index in range(len(document))
+        ]
+    finally:
+        document.close()
+    buffer = io.BytesIO()
+    images[0].save(buffer, "PDF", resolution=SCAN_DPI, save_all=True, append_images=images[1:])
+    return buffer.getvalue()
+
+
 def run(fmt: str, gold_dir: Path, out: Path, template: str, verbose: bool) -> dict[str, Any]:
     out.mkdir(parents=True, exist_ok=True)
     render_time = extract_time = 0.0
@@ -66,9 +91,11 @@ def run(fmt: str, gold_dir: Path, out: Path, template: str, verbose: bool) -> di
         gold = json.loads(path.read_text(encoding="utf-8"))
         chosen = _template(gold, template)
         start = time.perf_counter()
-        data = render_document(load_document(path), fmt, template=chosen)  # type: ignore[arg-type]
+        data = render_document(load_document(path), "pdf" if fmt == "scanned" else fmt, template=chosen)  # type: ignore[arg-type]
+        if fmt == "scanned":
+            data = scanned(data)
         render_time += time.perf_counter() - start
-        rendered = out / f"{path.stem}.{fmt}"
+        rendered = out / f"{path.stem}.{'pdf' if fmt == 'scanned' else fmt}"
         rendered.write_bytes(data)
         start = time.perf_counter()
         document = extract_file(rendered)
@@ -103,7 +130,7 @@ def run(fmt: str, gold_dir: Path, out: Path, template: str, verbose: bool) -> di
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--to", required=True, choices=[*FORMATS, "all"])
+    parser.add_argument("--to", required=True, choices=[*FORMATS, "scanned", "all"])
     parser.add_argument("--out", type=Path, help="keep the rendered files and their extractions here")
     parser.add_argument("--template", default="region", choices=["region", *TEMPLATES])
     parser.add_argument("--gold", type=Path, default=SHARED / "corpus" / "seeds" / "gold")
