@@ -39,7 +39,12 @@ def _corpus() -> list[Path]:
     raise SystemExit("no corpus found")
 
 
-_SHARED = {"load_profile", "_cn2an", "_sentence_pattern"}  # keyed by names, not by a document's text
+_SHARED = {
+    "load_profile",
+    "_cn2an",
+    "_sentence_pattern",
+    "_separator_pattern",
+}  # keyed by names, not by a document's text
 
 
 def _text_caches() -> list[functools._lru_cache_wrapper[object]]:

@@ -204,11 +204,21 @@ def depth_map(text: str) -> tuple[int, ...]:
 
 def clause_start(text: str, position: int, separators: str = CLAUSE_SEPARATORS) -> int:
     """Offset just after the last separator before ``position`` that is not inside brackets."""
+    positions = _separator_positions(text, separators)
+    index = bisect.bisect_left(positions, position)
+    return positions[index - 1] + 1 if index else 0
+
+
+@lru_cache(maxsize=256)
+def _separator_pattern(separators: str) -> re.Pattern[str]:
+    return re.compile(f"[{re.escape(separators)}]")
+
+
+@lru_cache(maxsize=2048)
+def _separator_positions(text: str, separators: str) -> list[int]:
+    """Offsets of the separators outside brackets, found once per text and set of separators."""
     depths = depth_map(text)
-    for index in range(position - 1, -1, -1):
-        if text[index] in separators and depths[index] == 0:
-            return index + 1
-    return 0
+    return [match.start() for match in _separator_pattern(separators).finditer(text) if depths[match.start()] == 0]
 
 
 def project_tables(report: ReportForm, ctx: Context) -> dict[int, ProjectForm]:
@@ -332,20 +342,36 @@ def figures(text: str) -> tuple[Figure, ...]:
     if not any(digit in text for digit in "0123456789"):
         return ()
     found: list[Figure] = []
+    size = len(text)
     for match in _FIGURE.finditer(text):
         whole, fraction, more1, mult, more2, unit = match.groups()
-        number = Decimal(whole.replace(",", "") + fraction if fraction else whole.replace(",", ""))
-        places = len(fraction) - 1 if fraction else 0
+        if "," in whole:
+            whole = whole.replace(",", "")
+        number = Decimal(whole + fraction) if fraction else Decimal(whole)
         money = _MONEY_FACTORS.get((mult, unit))
         if money is not None:
             factor, unit = money
         else:
             factor = _COUNT_FACTORS[mult]
         start, end = match.span()
-        bound = _bound(text, start, end)
+        bound: str | None = None
+        if not _BOUND_CHARS.isdisjoint(text[start - 4 if start > 4 else 0 : start]) or (
+            end < size and (text[end] in _AFTER_CHARS or text[end].isspace())
+        ):
+            bound = _bound(text, start, end)  # most amounts have no bound word beside them
         if more1 or more2:
             bound = bound or ">="
-        found.append(Figure(start, end, number if factor is _ONE else number * factor, unit, places, factor, bound))
+        found.append(
+            Figure(
+                start,
+                end,
+                number if factor is _ONE else number * factor,
+                unit,
+                len(fraction) - 1 if fraction else 0,
+                factor,
+                bound,
+            )
+        )
     return tuple(found)
 
 
