@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jixiao.store.access import Principal
-from jixiao.store.cache import revision
+from jixiao.store.cache import Recent, revision
 from jixiao.store.facets import INDEXES, Index, positions
 from jixiao.store.models import Department, StoredDocument, now
 from jixiao.store.queries import SEVERITY_LABELS, Filters, check_titles
@@ -321,14 +321,24 @@ def _num(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
+_DRAWN: Recent[list[Chart]] = Recent(stale_seconds=3.0)
+
+
 def charts(session: Session, actor: Principal, filters: Filters, series: str | None) -> list[Chart]:
-    """Every chart for the user's departments and the filters, drawn once per change of the store."""
+    """Every chart for the user's departments and the filters.
+
+    Drawn at most once per change of the store, and under a stream of changes reused for a few seconds
+    (see :mod:`jixiao.store.cache`): each chart says when it was drawn.
+    """
     index = INDEXES.get(session, revision(session))
-    key = ("charts", actor.departments, filters.department, filters.year, filters.kind, series)
-    drawn: list[Chart] | None = index.drawn.get(key)
-    if drawn is None:
-        drawn = index.drawn[key] = _draw(_cut(session, index, actor, filters), series)
-    return drawn
+    engine = session.get_bind().engine
+    key = (str(engine.url), actor.departments, filters.department, filters.year, filters.kind, series)
+
+    def draw() -> list[Chart]:
+        with Session(engine) as own:
+            return _draw(_cut(own, index, actor, filters), series)
+
+    return _DRAWN.get(key, index.revision, draw)
 
 
 def _draw(snapshot: Snapshot, series: str | None) -> list[Chart]:

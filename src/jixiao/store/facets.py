@@ -169,7 +169,6 @@ class Index:
     findings: Table
     seen: set[int] = field(default_factory=set)  # audit ids above revision - LOOKBACK already applied
     built: float = field(default_factory=time.monotonic)
-    drawn: dict[Hashable, Any] = field(default_factory=dict)  # figures derived from this revision, by who asked
 
     def copy(self, revision: int) -> Index:
         return Index(

@@ -253,13 +253,19 @@ def _pages(total: int) -> int:
     return max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
 
 
+# department id -> name, per database: a department is never renamed or removed, so a name once read
+# is kept (saves a query on every list page)
+_NAMES: dict[str, dict[int, str]] = {}
+
+
 def _departments(session: Session, ids: list[int | None]) -> dict[int | None, str]:
-    wanted = [i for i in ids if i is not None]
+    known = _NAMES.setdefault(str(session.get_bind().engine.url), {})
+    missing = {i for i in ids if i is not None and i not in known}
+    if missing:
+        rows = session.execute(select(Department.id, Department.name).where(Department.id.in_(missing))).all()
+        known.update({int(i): str(n) for i, n in rows})
     names: dict[int | None, str] = {None: "（未归属部门）"}
-    if wanted:
-        names.update(
-            dict(session.execute(select(Department.id, Department.name).where(Department.id.in_(wanted))).all())
-        )
+    names.update({i: known[i] for i in ids if i is not None and i in known})
     return names
 
 

@@ -25,6 +25,7 @@ from jixiao.store.access import StoreError
 from jixiao.store.cache import revision
 from jixiao.store.db import Store
 from jixiao.store.facets import INDEXES
+from jixiao.store.queries import check_titles
 from jixiao.store.users import secret_key
 from jixiao.web.common import TEMPLATES, LoginRequired, is_htmx, render
 from jixiao.web.security import BodyLimit, SecurityHeaders, SessionMiddleware, Sessions
@@ -89,6 +90,7 @@ def _warm(store: Store) -> None:
     """Build the in-memory index of the store as the server starts, not when the first user asks (~1 s
     with 10,000 forms)."""
     try:
+        check_titles()  # imports every check once
         with store.read() as session:
             INDEXES.get(session, revision(session))
     except Exception:  # the first request builds it instead, and reports what is wrong

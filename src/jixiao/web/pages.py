@@ -165,14 +165,15 @@ def _list_page(request: Request, actor: Actor, kind: str, fmt: str | None) -> Re
         "audit": (list_audit, AUDIT_COLUMNS, "审计日志"),
     }
     lister, columns, title = listers[kind]
+    if fmt is not None:
+        chosen = _format(fmt)
+        with store_of(request).read() as session:
+            listing = lister(session, actor, filters, export=True)
+        return download(chosen, title, columns, listing.rows, {"filters": filters.active(), "total": listing.total})
     with store_of(request).read() as session:
-        listing = lister(session, actor, filters, export=fmt is not None)
+        listing = lister(session, actor, filters, export=False)
         departments = departments_in_scope(session, actor)
         years = years_in_scope(session, actor)
-    if fmt is not None:
-        return download(
-            _format(fmt), title, columns, listing.rows, {"filters": filters.active(), "total": listing.total}
-        )
     return render(
         request,
         f"{kind}.html",
