@@ -258,8 +258,11 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name → the part that holds it."""
     book = _part(archive, "xl/workbook.xml")
     rels = _part(archive, "xl/_rels/workbook.xml.rels")
-    if book is None or rels is None:
-        return {}
+    return _sheet_parts_of(book, rels) if book is not None and rels is not None else {}
+
+
+@functools.lru_cache(maxsize=16)
+def _sheet_parts_of(book: bytes, rels: bytes) -> dict[str, str]:
     targets = {}
     for rel in _tags(b"Relationship", rels, b"Id", b"Target"):
         target = rel.get(b"Target", "")

@@ -164,12 +164,17 @@ def _sheet_grid(sheet: calamine.CalamineSheet, shown: dict[tuple[int, int], Show
     values: Sequence[Sequence[_Value]] = sheet.to_python()
     grid = [_row_texts(row, width) for row in values]
     grid += [[""] * width for _ in range(height - len(grid))]
+    written: dict[tuple[float, int], str] = {}  # a form repeats its weights and scores: each written once
     for (r, c), pattern in shown.items():
         r, c = r - top0, c - left0
         if 0 <= r < len(values) and 0 <= c < len(values[r]):
             value = values[r][c]
             if type(value) is float or type(value) is int:
-                grid[r][c] = shown_text(value, pattern)
+                key = (value, id(pattern))
+                text = written.get(key)
+                if text is None:
+                    text = written[key] = shown_text(value, pattern)
+                grid[r][c] = text
     anchors: _Anchors = {}
     for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or []:
         top, left = r0 - top0, c0 - left0
