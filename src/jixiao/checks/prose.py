@@ -204,21 +204,11 @@ def depth_map(text: str) -> tuple[int, ...]:
 
 def clause_start(text: str, position: int, separators: str = CLAUSE_SEPARATORS) -> int:
     """Offset just after the last separator before ``position`` that is not inside brackets."""
-    positions = _separator_positions(text, separators)
-    index = bisect.bisect_left(positions, position)
-    return positions[index - 1] + 1 if index else 0
-
-
-@lru_cache(maxsize=256)
-def _separator_pattern(separators: str) -> re.Pattern[str]:
-    return re.compile(f"[{re.escape(separators)}]")
-
-
-@lru_cache(maxsize=2048)
-def _separator_positions(text: str, separators: str) -> list[int]:
-    """Offsets of the separators outside brackets, found once per text and set of separators."""
     depths = depth_map(text)
-    return [match.start() for match in _separator_pattern(separators).finditer(text) if depths[match.start()] == 0]
+    for index in range(position - 1, -1, -1):
+        if text[index] in separators and depths[index] == 0:
+            return index + 1
+    return 0
 
 
 def project_tables(report: ReportForm, ctx: Context) -> dict[int, ProjectForm]:
