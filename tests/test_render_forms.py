@@ -14,6 +14,7 @@ import io
 import json
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -21,13 +22,14 @@ import docx
 import openpyxl
 import pypdfium2 as pdfium
 import pytest
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from typer.testing import CliRunner
 
 from jixiao.cli import app
-from jixiao.model import Document, ProjectForm
+from jixiao.model import Document, ProjectForm, ReportForm
 from jixiao.parse.jsonin import document_from_dict
-from jixiao.pipeline import extract_file
+from jixiao.pipeline import extract_file, review_file
 from jixiao.read.source import ReadError
 from jixiao.render.forms import render_document
 from jixiao.render.jsonout import document_to_dict
@@ -366,6 +368,46 @@ def test_extra_paragraphs_are_appended_to_the_narratives(tmp_path: Path) -> None
     assert text.rstrip().endswith("下一步将把自评结果作为下年度预算安排的重要依据。")
     cells = [cell.text for table in docx.Document(str(tmp_path / "rendered.docx")).tables for cell in table._cells]
     assert "培训场地由县职工服务中心统一协调。" in cells
+
+
+ACCOUNTS_REPORT = {
+    "kind": "report",
+    "line": 1,
+    "year": 2023,
+    "department": "青禾县总工会",
+    "title": "青禾县总工会2023年度部门决算说明",
+    "budget": {"budget": 640, "adjusted": 652, "executed": 630.5, "rate": 0.967},
+    "projects": [],
+    "score_breakdown": None,
+    "total_score": None,
+    "grade": None,
+}
+
+
+@pytest.mark.parametrize("fmt", ["docx", "html"])
+def test_a_final_accounts_statement_is_drafted_with_its_own_outline(tmp_path: Path, fmt: str) -> None:
+    document = _document(ACCOUNTS_REPORT)
+    path = tmp_path / f"accounts.{fmt}"
+    path.write_bytes(render_document(document, fmt))  # type: ignore[arg-type]
+    reviewed = review_file(path)
+    report = reviewed.forms[0]
+    assert isinstance(report, ReportForm)
+    assert (report.budget.budget, report.budget.adjusted, report.budget.executed) == (Decimal(640), Decimal(652), Decimal("630.5"))
+    assert [f.message for f in reviewed.findings or [] if f.check == "report.section_missing"] == []
+
+
+def test_extra_paragraphs_stand_as_the_final_accounts_body_and_headings_stay_headings(tmp_path: Path) -> None:
+    document = _document(ACCOUNTS_REPORT)
+    extra = {
+        0: ["第一部分 部门概况", "本会负责职工权益保障工作。", "第二部分 名词解释", "基本支出：保障机构运转的支出。"]
+    }
+    rendered = docx.Document(io.BytesIO(render_document(document, "docx", extra_paragraphs=extra)))
+    texts = [p.text for p in rendered.paragraphs]
+    assert texts.count("第一部分 部门概况") == 1  # the drafted outline is not added beside the caller's
+    assert "第三部分 名词解释" not in texts
+    heading = next(p for p in rendered.paragraphs if p.text == "第二部分 名词解释")
+    body = next(p for p in rendered.paragraphs if p.text == "本会负责职工权益保障工作。")
+    assert (heading.alignment, body.alignment) == (WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.JUSTIFY)
 
 
 # ---- xlsx ------------------------------------------------------------------------------------------

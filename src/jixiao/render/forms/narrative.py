@@ -1,4 +1,4 @@
-"""The narrative 自评报告, drafted from a report's figures along the outline of RULES.md §7.
+"""The narrative 自评报告 (or 部门决算说明), drafted from a report's figures along the outline of RULES.md §7.
 
 Only the figures are data; the prose around them is plain drafting. Every
 figure is written as a sentence the report parser (``parse/report.py``) reads
@@ -40,6 +40,12 @@ def single_project(title: str | None) -> bool:
     if any(word in key for word in ("部门", "单位", "整体", "决算")):
         return False
     return _SINGLE_TITLE.match(key) is not None
+
+
+def final_accounts(title: str | None) -> bool:
+    """A 部门决算 / 决算说明 by its title (a 决算 that is not a performance evaluation)."""
+    key = vocab.norm_label(title or "")
+    return "决算" in key and not any(word in key for word in ("绩效", "评价", "自评"))
 
 
 def _title_department(title: str | None) -> str | None:
@@ -136,13 +142,47 @@ class ReportDraft:
             self.blocks.append(Paragraph(form.title, "title"))
             if form.year is not None and year_of([form.title]) != form.year:
                 self.blocks.append(Paragraph(f"（{form.year}年度）", "subtitle"))
-        if single_project(form.title) and len(form.projects) <= 1:
+        if final_accounts(form.title):
+            if not self.extra:
+                self._accounts()
+        elif single_project(form.title) and len(form.projects) <= 1:
             self._single()
         else:
             self._listed()
         for text in self.extra:
-            self.body(text)
+            self.blocks.append(Paragraph(text, "heading" if vocab.heading_level(text) is not None else "body"))
         return self.blocks
+
+    # ---- a 部门决算说明 (RULES.md §7.5) -------------------------------------------------------------
+
+    def _accounts(self) -> None:
+        """The 决算 outline: 部门概况, 决算情况说明, 名词解释, 决算报表. Its income and spending parts
+        are figures the jixiao/1 form does not hold; a caller who has that text passes it as extra
+        paragraphs, which then stand as the whole body."""
+        form = self.form
+        unit = form.department or "本部门"
+        when = f"{form.year}年度" if form.year is not None else "本年度"
+        self.blocks.append(Paragraph("第一部分 部门概况", "heading"))
+        self.body(f"{unit}依照有关规定履行职责，内设机构和所属单位按批准的编制和职能开展工作。")
+        self.blocks.append(Paragraph(f"第二部分 {when}部门决算情况说明", "heading"))
+        budget = form.budget
+        figures = _figures(
+            (("部门预算数", budget.budget), ("调整后预算数", budget.adjusted), ("全年支出", budget.executed)),
+            budget.rate,
+            "预算执行率",
+        )
+        self.body(f"{when}{figures}。" if figures else f"{when}收入支出决算情况见所附决算报表。")
+        if form.projects:
+            self.body("预算绩效情况说明：各项资金的预算安排和执行情况分述如下。")
+            for index, project in enumerate(form.projects):
+                self.body(self._item(index, project))
+        self.blocks.append(Paragraph("第三部分 名词解释", "heading"))
+        self.body(
+            "财政拨款收入：指本级财政当年拨付的资金。基本支出：指为保障机构正常运转、完成日常工作任务而发生的支出。"
+            "项目支出：指在基本支出之外为完成特定行政任务和事业发展目标所发生的支出。"
+        )
+        self.blocks.append(Paragraph("第四部分 决算报表", "heading"))
+        self.body("收入支出决算总表、收入决算表、支出决算表等决算报表详见附件。")
 
     # ---- one project's report (RULES.md §7.1) ----------------------------------------------------
 
