@@ -10,6 +10,7 @@ never block. PostgreSQL (``JIXIAO_DATABASE_URL``) needs neither.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import threading
 from collections.abc import Iterator
@@ -17,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import orjson
 from sqlalchemy import Engine, create_engine, event, func, select
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
@@ -30,6 +32,22 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 def database_url(url: str | None = None) -> str:
     """The URL given, else ``JIXIAO_DATABASE_URL``, else ``jixiao.db`` in the working directory."""
     return url or os.environ.get("JIXIAO_DATABASE_URL") or DEFAULT_URL
+
+
+def _dumps(value: Any) -> str:
+    """JSON columns written by orjson (faster than the standard library, on a document's body most of all)."""
+    try:
+        return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+    except TypeError:  # what orjson does not take (an integer past 64 bits): the standard library
+        return json.dumps(value, ensure_ascii=False)
+
+
+def _loads(text: str | bytes) -> Any:
+    """JSON columns read by orjson (an 80 KB document body: 1.7–2.8 ms → 0.3–1.3 ms)."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:  # NaN or an integer past 64 bits, as the standard library once wrote them
+        return json.loads(text)
 
 
 def _sqlite_setup(engine: Engine) -> None:
@@ -56,11 +74,14 @@ class Store:
     def __init__(self, url: str | None = None, *, pool_size: int = 10) -> None:
         self.url = database_url(url)
         self.is_sqlite = self.url.startswith("sqlite")
+        codec = {"json_serializer": _dumps, "json_deserializer": _loads}
         if self.is_sqlite:
-            self.engine = create_engine(self.url, poolclass=NullPool if ":memory:" in self.url else None)
+            self.engine = create_engine(self.url, poolclass=NullPool if ":memory:" in self.url else None, **codec)
             _sqlite_setup(self.engine)
         else:
-            self.engine = create_engine(self.url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+            self.engine = create_engine(
+                self.url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True, **codec
+            )
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._writer = threading.Lock()
 
