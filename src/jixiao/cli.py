@@ -62,8 +62,13 @@ def extract(
         summary.add_column(column)
     failed: list[str] = []
     with Progress(
-        TextColumn("[bold]提取[/bold]"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
-        console=console, transient=True, disable=not console.is_terminal,
+        TextColumn("[bold]提取[/bold]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.description}"),
+        console=console,
+        transient=True,
+        disable=not console.is_terminal,
     ) as progress:
         task = progress.add_task("", total=len(files))
         for file in files:
@@ -82,8 +87,12 @@ def extract(
                     (out / f"{file.stem}.json").write_text(text + "\n", encoding="utf-8")
             kinds = [form.kind for form in document.forms]
             summary.add_row(
-                escape(file.name), str(len(kinds)), str(kinds.count("project")), str(kinds.count("department")),
-                str(kinds.count("report")), escape("；".join(p.message for p in document.problems)),
+                escape(file.name),
+                str(len(kinds)),
+                str(kinds.count("project")),
+                str(kinds.count("department")),
+                str(kinds.count("report")),
+                escape("；".join(p.message for p in document.problems)),
             )
             progress.advance(task)
     console.print(summary)
@@ -105,9 +114,7 @@ def review(
     profile: Annotated[
         str | None, typer.Option("--profile", help="强制使用的规则配置 / force a rule profile (national, anhui…)")
     ] = None,
-    fail_on: Annotated[
-        str, typer.Option("--fail-on", help="何种严重程度使退出码为 1：error|warning|never")
-    ] = "error",
+    fail_on: Annotated[str, typer.Option("--fail-on", help="何种严重程度使退出码为 1：error|warning|never")] = "error",
 ) -> None:
     """复算并审核：输出带 findings 的 jixiao/1 JSON / re-score and review."""
     if fail_on not in ("error", "warning", "never"):

@@ -463,4 +463,3 @@ def parse_project(rows: list[Row], line: int, title: str | None, year: int | Non
     if rows:
         form.end_line = rows[-1].end_line
     return form
-

@@ -284,9 +284,7 @@ class ReportParser:
                 if context is not None and level > context.level and current is None:
                     name = self._item_name(first_sentence)
                     if name:
-                        current = ReportProject(
-                            name=name, group=group, line=paragraph.lines[0]
-                        )
+                        current = ReportProject(name=name, group=group, line=paragraph.lines[0])
                         current_level = level
                         self.form.projects.append(current)
                 if (

@@ -686,8 +686,12 @@ class _Page:
         parts = [f'<section class="form" id="form-{index + 1}" data-kind="{form.kind}">', f"<h2>{_e(heading)}</h2>"]
         fields: list[tuple[str, str]] = []
         if isinstance(form, ProjectForm):
-            fields += [("项目名称", _e(form.project or "")), ("项目编码", _e(form.project_code or "")),
-                       ("主管部门", _e(form.department or "")), ("实施单位", _e(form.implementer or ""))]
+            fields += [
+                ("项目名称", _e(form.project or "")),
+                ("项目编码", _e(form.project_code or "")),
+                ("主管部门", _e(form.department or "")),
+                ("实施单位", _e(form.implementer or "")),
+            ]
         else:
             fields += [("标题", _e(form.title or "")), ("部门（单位）", _e(form.department or ""))]
         end = f"–{form.end_line}" if form.end_line else ""
@@ -872,9 +876,9 @@ class _Page:
         )
         parts = [
             f'<h3>预算执行（万元）</h3><table class="budget"><thead><tr>{head}<th class="num">复算执行率</th>'
-            f'<th>发现</th></tr></thead><tbody><tr{self.row_class(index, "budget")}>{cells}'
-            f'{self.recomputed_cell(index, "budget.rate", rate=True)}'
-            f'<td>{self.finding_refs(self.placed.row_numbers(index, "budget"))}</td></tr></tbody></table>'
+            f"<th>发现</th></tr></thead><tbody><tr{self.row_class(index, 'budget')}>{cells}"
+            f"{self.recomputed_cell(index, 'budget.rate', rate=True)}"
+            f"<td>{self.finding_refs(self.placed.row_numbers(index, 'budget'))}</td></tr></tbody></table>"
         ]
         if form.projects:
             parts.append(
@@ -903,8 +907,10 @@ class _Page:
                 parts.append(f"<tr{self.row_class(index, key)}>{cells}</tr>")
             parts.append("</tbody></table>")
         if form.score_breakdown:
-            parts.append('<h3>得分构成</h3><table class="breakdown"><thead><tr><th>项目</th><th class="num">得分</th>'
-                         "</tr></thead><tbody>")
+            parts.append(
+                '<h3>得分构成</h3><table class="breakdown"><thead><tr><th>项目</th><th class="num">得分</th>'
+                "</tr></thead><tbody>"
+            )
             for name, value in form.score_breakdown.items():
                 key = f"score_breakdown.{name}"
                 parts.append(f"<tr{self.row_class(index, key)}><td>{_e(name)}</td>{self.cell(index, key, value)}</tr>")
@@ -917,12 +923,12 @@ class _Page:
             "<h3>总分与等级</h3>",
             '<table class="totals"><thead><tr><th></th><th class="num">分值</th><th class="num">填报</th>'
             '<th class="num">复算</th><th>发现</th></tr></thead><tbody>',
-            f'<tr{self.row_class(index, "total")}><td>总分</td>{self.cell(index, "total_weight", weight)}'
-            f'{self.stated_cell(index, "total_score", form.total_score)}{self.recomputed_cell(index, "total_score")}'
-            f'<td>{self.finding_refs(self.placed.row_numbers(index, "total"))}</td></tr>',
-            f'<tr{self.row_class(index, "grade")}><td>评价等级</td><td></td>'
-            f'{self.stated_cell(index, "grade", form.grade)}{self.recomputed_cell(index, "grade")}'
-            f'<td>{self.finding_refs(self.placed.row_numbers(index, "grade"))}</td></tr>',
+            f"<tr{self.row_class(index, 'total')}><td>总分</td>{self.cell(index, 'total_weight', weight)}"
+            f"{self.stated_cell(index, 'total_score', form.total_score)}{self.recomputed_cell(index, 'total_score')}"
+            f"<td>{self.finding_refs(self.placed.row_numbers(index, 'total'))}</td></tr>",
+            f"<tr{self.row_class(index, 'grade')}><td>评价等级</td><td></td>"
+            f"{self.stated_cell(index, 'grade', form.grade)}{self.recomputed_cell(index, 'grade')}"
+            f"<td>{self.finding_refs(self.placed.row_numbers(index, 'grade'))}</td></tr>",
             "</tbody></table>",
         ]
         return "\n".join(rows)
@@ -1116,7 +1122,7 @@ def index_html(entries: list[IndexEntry]) -> str:
         "<body>",
         '<header class="top"><h1>绩效自评审核 — 文件索引</h1>',
         f'<div class="meta">{len(entries)} 个文件 · 错误 {totals["error"]} · 警告 {totals["warning"]} · '
-        f'提示 {totals["info"]}</div></header>',
+        f"提示 {totals['info']}</div></header>",
         "<main><section>",
         '<div class="filters">',
         '<label>检查项 <select id="f-check"><option value="">全部</option>'

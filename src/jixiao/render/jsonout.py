@@ -146,9 +146,7 @@ def form_to_dict(form: Form) -> dict[str, Any]:
             out["goals"] = {"expected": form.goals.expected, "actual": form.goals.actual}
             out["level1_weights"] = _weights(form.level1_weights)
             out["indicators"] = [_indicator(row, framework=False) for row in form.indicators]
-        out.update(
-            total_weight=number(form.total_weight), total_score=number(form.total_score), grade=form.grade
-        )
+        out.update(total_weight=number(form.total_weight), total_score=number(form.total_score), grade=form.grade)
     else:
         out = _report(form)
     out["provenance"] = _provenance(form.provenance)
@@ -179,9 +177,7 @@ def _report(form: ReportForm) -> dict[str, Any]:
                 "score": number(project.score),
                 "grade": project.grade,
                 "line": project.line,
-                "provenance": _provenance(
-                    {k: v for k, v in project.provenance.items() if k != "figures"}
-                ),
+                "provenance": _provenance({k: v for k, v in project.provenance.items() if k != "figures"}),
             }
             for project in form.projects
         ],

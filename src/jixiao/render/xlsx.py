@@ -123,14 +123,22 @@ class _Formats:
         self.cache: dict[tuple[str, str | None, bool], Any] = {}
         self.title = workbook.add_format({"bold": True, "font_size": 14})
         self.head = workbook.add_format(
-            {"bold": True, "bg_color": "#DCE3EC", "border": 1, "text_wrap": True, "valign": "vcenter",
-             "align": "center"}
+            {
+                "bold": True,
+                "bg_color": "#DCE3EC",
+                "border": 1,
+                "text_wrap": True,
+                "valign": "vcenter",
+                "align": "center",
+            }
         )
-        self.label = workbook.add_format({"bold": True, "bg_color": "#F3F5F8", "border": 1, "valign": "top",
-                                          "text_wrap": True})
+        self.label = workbook.add_format(
+            {"bold": True, "bg_color": "#F3F5F8", "border": 1, "valign": "top", "text_wrap": True}
+        )
         self.section = workbook.add_format({"bold": True, "font_size": 12})
-        self.link = workbook.add_format({"font_color": "#1F4F8F", "underline": 1, "border": 1, "valign": "top",
-                                         "text_wrap": True})
+        self.link = workbook.add_format(
+            {"font_color": "#1F4F8F", "underline": 1, "border": 1, "valign": "top", "text_wrap": True}
+        )
         self.severity = {
             "error": workbook.add_format({"bold": True, "font_color": RED_FONT, "border": 1, "valign": "top"}),
             "warning": workbook.add_format({"bold": True, "font_color": YELLOW_FONT, "border": 1, "valign": "top"}),
@@ -197,8 +205,15 @@ def _plain(value: object, rate: bool) -> str:
 class _FormSheet:
     """Writes one form onto its worksheet, row by row."""
 
-    def __init__(self, sheet: Any, formats: _Formats, placed: Placed, recomputed: Recomputation, index: int,
-                 widths: tuple[float, ...]) -> None:
+    def __init__(
+        self,
+        sheet: Any,
+        formats: _Formats,
+        placed: Placed,
+        recomputed: Recomputation,
+        index: int,
+        widths: tuple[float, ...],
+    ) -> None:
         self.sheet = sheet
         self.f = formats
         self.placed = placed
@@ -221,20 +236,40 @@ class _FormSheet:
             return "error"
         return severity if severity in ("error", "warning") else None
 
-    def value(self, col: int, value: object, key: str | None = None, *, rate: bool = False, text: bool = False,
-              bold: bool = False) -> None:
+    def value(
+        self,
+        col: int,
+        value: object,
+        key: str | None = None,
+        *,
+        rate: bool = False,
+        text: bool = False,
+        bold: bool = False,
+    ) -> None:
         mark = self.mark(key)
         role = "text" if text else "num"
-        _write_value(self.sheet, self.row, col, value, self.f.get(role, mark, bold),
-                     self.f.get("pct", mark, bold) if rate else None)
+        _write_value(
+            self.sheet,
+            self.row,
+            col,
+            value,
+            self.f.get(role, mark, bold),
+            self.f.get("pct", mark, bold) if rate else None,
+        )
 
     def recomputed_value(self, col: int, key: str, *, rate: bool = False, bold: bool = False) -> None:
         found = self.recomputed.get(self.index, key)
         if found is None:
             self.sheet.write_blank(self.row, col, None, self.f.get("num", None, bold))
             return
-        _write_value(self.sheet, self.row, col, found.result, self.f.get("num", None, bold),
-                     self.f.get("pct", None, bold) if rate else None)
+        _write_value(
+            self.sheet,
+            self.row,
+            col,
+            found.result,
+            self.f.get("num", None, bold),
+            self.f.get("pct", None, bold) if rate else None,
+        )
 
     def text(self, col: int, text: str, fmt: Any = None) -> None:
         self.sheet.write_string(self.row, col, text[:_MAX_TEXT], fmt if fmt is not None else self.f.get("text"))
@@ -274,7 +309,11 @@ class _FormSheet:
         self.next()
         end = f"–{form.end_line}" if form.end_line else ""
         self.sheet.merge_range(
-            self.row, 0, self.row, last, f"源文件：{source}　表单 {self.index + 1}　第 {form.line}{end} 行",
+            self.row,
+            0,
+            self.row,
+            last,
+            f"源文件：{source}　表单 {self.index + 1}　第 {form.line}{end} 行",
             self.f.get("text"),
         )
         self.next(2)
@@ -332,8 +371,21 @@ _REPORT_WIDTHS = (30.0, 12.0, 13.0, 13.0, 13.0, 10.0, 11.0, 8.0, 8.0, 7.0, 44.0)
 def _project(w: _FormSheet, form: ProjectForm | DepartmentForm) -> None:
     funds = form.funds
     w.section("项目资金（万元）")
-    w.heads(["项目资金（万元）", "年初预算数", "全年预算数（A）", "全年执行数（B）", "执行率（B/A）", "分值", "得分",
-             "复算得分", "复算执行率", "行号", "复核意见"])
+    w.heads(
+        [
+            "项目资金（万元）",
+            "年初预算数",
+            "全年预算数（A）",
+            "全年执行数（B）",
+            "执行率（B/A）",
+            "分值",
+            "得分",
+            "复算得分",
+            "复算执行率",
+            "行号",
+            "复核意见",
+        ]
+    )
     for name in FUND_ROWS:
         amounts = funds.row(name)
         if amounts is None:
@@ -364,8 +416,21 @@ def _project(w: _FormSheet, form: ProjectForm | DepartmentForm) -> None:
         w.long_text("实际完成情况", form.goals.actual)
         w.next()
     w.section("绩效指标")
-    w.heads(["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "复算得分",
-             "偏差原因分析及改进措施", "行号", "复核意见"])
+    w.heads(
+        [
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "年度指标值",
+            "实际完成值",
+            "分值",
+            "得分",
+            "复算得分",
+            "偏差原因分析及改进措施",
+            "行号",
+            "复核意见",
+        ]
+    )
     weights = form.level1_weights or {}
     current: str | None = None
     for i, row in enumerate(form.indicators):
@@ -442,8 +507,20 @@ def _department(w: _FormSheet, form: DepartmentForm) -> None:
         w.next()
     w.next()
     w.section("绩效指标")
-    w.heads(["一级指标", "二级指标", "三级指标", "参考分值", "设定分值", "计算分析情况", "评价得分", "复算得分",
-             "行号", "复核意见"])
+    w.heads(
+        [
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "参考分值",
+            "设定分值",
+            "计算分析情况",
+            "评价得分",
+            "复算得分",
+            "行号",
+            "复核意见",
+        ]
+    )
     shown: set[str] = set()
     current: str | None = None
     for i, row in enumerate(form.indicators):
@@ -501,8 +578,21 @@ def _report(w: _FormSheet, form: ReportForm) -> None:
     w.next(2)
     if form.projects:
         w.section("项目")
-        w.heads(["项目名称", "类别", "年初预算数", "全年预算数", "执行数", "执行率", "复算执行率", "得分", "等级",
-                 "行号", "复核意见"])
+        w.heads(
+            [
+                "项目名称",
+                "类别",
+                "年初预算数",
+                "全年预算数",
+                "执行数",
+                "执行率",
+                "复算执行率",
+                "得分",
+                "等级",
+                "行号",
+                "复核意见",
+            ]
+        )
         for i, project in enumerate(form.projects):
             key = f"projects[{i}]"
             w.value(0, project.name, f"{key}.name", text=True)
@@ -559,13 +649,28 @@ def _findings_sheet(workbook: Any, formats: _Formats, document: Document, placed
         _write_value(sheet, number, 6, finding.line, num)
         sheet.write_string(number, 7, finding.message[:_MAX_TEXT], text)
         rate = is_rate_field(canonical_field(finding.field))
-        _write_value(sheet, number, 8, finding.expected, text if _number(finding.expected) is None else num,
-                     pct if rate else None)
-        _write_value(sheet, number, 9, finding.found, text if _number(finding.found) is None else num,
-                     pct if rate else None)
+        _write_value(
+            sheet,
+            number,
+            8,
+            finding.expected,
+            text if _number(finding.expected) is None else num,
+            pct if rate else None,
+        )
+        _write_value(
+            sheet, number, 9, finding.found, text if _number(finding.found) is None else num, pct if rate else None
+        )
         sheet.write_blank(number, 10, None, text)
-        sheet.set_row(number, min(max(_height(finding.message, FINDINGS_COLUMNS[7][1]),
-                                      _height(finding.field or "", FINDINGS_COLUMNS[5][1])), 409.0))
+        sheet.set_row(
+            number,
+            min(
+                max(
+                    _height(finding.message, FINDINGS_COLUMNS[7][1]),
+                    _height(finding.field or "", FINDINGS_COLUMNS[5][1]),
+                ),
+                409.0,
+            ),
+        )
     sheet.autofilter(0, 0, max(len(placed.findings), 1), len(FINDINGS_COLUMNS) - 1)
     sheet.activate()
 
@@ -594,8 +699,16 @@ def review_xlsx(document: Document, path: str | os.PathLike[str]) -> None:
             w = _FormSheet(sheet, formats, placed, recomputed, index, tuple(widths))
             w.title(form, document.source)
             if isinstance(form, ProjectForm):
-                w.fields([("项目名称", form.project), ("项目编码", form.project_code), ("主管部门", form.department),
-                          ("实施单位", form.implementer), ("年度", form.year), ("标题", form.title)])
+                w.fields(
+                    [
+                        ("项目名称", form.project),
+                        ("项目编码", form.project_code),
+                        ("主管部门", form.department),
+                        ("实施单位", form.implementer),
+                        ("年度", form.year),
+                        ("标题", form.title),
+                    ]
+                )
                 _project(w, form)
             elif isinstance(form, DepartmentForm):
                 w.fields([("部门（单位）", form.department), ("年度", form.year), ("标题", form.title)])
