@@ -525,9 +525,16 @@ def qualitative_tier(indicator: Indicator, profile: Profile | None = None) -> Ti
     text = indicator.actual
     if text is None:
         return None
-    key = _TIER_STRIP.sub("", unicodedata.normalize("NFKC", text))
     words = profile.get("qualitative_words", []) if profile is not None else []
-    known = {_TIER_STRIP.sub("", str(word)) for word in words or ()}
+    return _tier_of(text, tuple(str(word) for word in words or ()))
+
+
+@lru_cache(maxsize=8192)
+def _tier_of(text: str, words: tuple[str, ...]) -> Tier | None:
+    """:func:`qualitative_tier` by the actual's text and the profile's tier words: asked of every
+    row by the scorer and by several checks."""
+    key = _TIER_STRIP.sub("", unicodedata.normalize("NFKC", text))
+    known = {_TIER_STRIP.sub("", word) for word in words}
     if key in known:
         for tier in ("未达成", "部分达成", "达成"):
             if key.startswith(tier):
