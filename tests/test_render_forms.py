@@ -392,7 +392,8 @@ def test_a_final_accounts_statement_is_drafted_with_its_own_outline(tmp_path: Pa
     reviewed = review_file(path)
     report = reviewed.forms[0]
     assert isinstance(report, ReportForm)
-    assert (report.budget.budget, report.budget.adjusted, report.budget.executed) == (Decimal(640), Decimal(652), Decimal("630.5"))
+    budget = report.budget
+    assert (budget.budget, budget.adjusted, budget.executed) == (Decimal(640), Decimal(652), Decimal("630.5"))
     assert [f.message for f in reviewed.findings or [] if f.check == "report.section_missing"] == []
 
 
