@@ -244,17 +244,6 @@ def _send_frame(fd: int, payload: bytes) -> None:
     _write_all(fd, _HEADER.pack(len(payload)) + payload)
 
 
-def _read_exact(fd: int, size: int) -> bytes:
-    parts: list[bytes] = []
-    while size:
-        chunk = os.read(fd, min(size, _CHUNK))
-        if not chunk:
-            raise EOFError
-        parts.append(chunk)
-        size -= len(chunk)
-    return b"".join(parts)
-
-
 def _one_shot_child(read: _Reader, data: bytes, name: str, out: int, memory_mb: int, seconds: float) -> None:
     """Body of a one-off child: read once, send the reply, exit without cleanup."""
     status = 0
@@ -298,10 +287,10 @@ def _serve(requests: int, replies: int) -> None:
         _keep_freed_memory()
         while True:
             try:
-                size = _HEADER.unpack(_read_exact(requests, _HEADER.size))[0]
+                size = _HEADER.unpack(_receive(requests, _HEADER.size))[0]
             except EOFError:
                 break
-            read, data, name, memory_mb, seconds = pickle.loads(_read_exact(requests, size))
+            read, data, name, memory_mb, seconds = pickle.loads(_receive(requests, size))
             kind, reply = _attempt(read, data, name, memory_mb, seconds)
             _send_frame(replies, reply)
             if kind == "memory":
@@ -389,14 +378,17 @@ def _kill(pid: int) -> int:
     return os.waitpid(pid, 0)[1]
 
 
-def _receive(fd: int, size: int, deadline: _Deadline) -> bytes:
-    """``size`` bytes from ``fd`` before the deadline; ``TimeoutError``, or ``EOFError`` when the child is gone."""
+def _receive(fd: int, size: int, deadline: _Deadline | None = None) -> bytes:
+    """``size`` bytes from ``fd``, before the deadline when one is given; ``TimeoutError``, or
+    ``EOFError`` when the other side is gone."""
     parts: list[bytes] = []
     while size:
-        remaining = deadline.remaining()
-        if remaining <= 0:
-            raise TimeoutError
-        ready, _, _ = select.select([fd], [], [], remaining)
+        ready: list[int] | bool = True
+        if deadline is not None:
+            remaining = deadline.remaining()
+            if remaining <= 0:
+                raise TimeoutError
+            ready, _, _ = select.select([fd], [], [], remaining)
         if ready:
             chunk = os.read(fd, min(size, _CHUNK))
             if not chunk:
