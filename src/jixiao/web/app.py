@@ -17,18 +17,22 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy import select
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from jixiao.read import MAX_BYTES
-from jixiao.store.access import StoreError
+from jixiao.store.access import StoreError, principal_of
 from jixiao.store.cache import revision
 from jixiao.store.db import Store
+from jixiao.store.documents import rebuild
 from jixiao.store.facets import INDEXES
+from jixiao.store.models import StoredForm
 from jixiao.store.queries import check_titles
 from jixiao.store.users import secret_key
 from jixiao.web.common import TEMPLATES, LoginRequired, is_htmx, render
 from jixiao.web.security import BodyLimit, SecurityHeaders, SessionMiddleware, Sessions
+from jixiao.web.views import form_view
 
 STATIC = Path(__file__).resolve().parent / "static"
 # one file of the largest size jixiao reads, plus room for the multipart envelope
@@ -87,14 +91,24 @@ def create_app(
 
 
 def _warm(store: Store) -> None:
-    """Build the in-memory index of the store as the server starts, not when the first user asks (~1 s
-    with 10,000 forms)."""
+    """Do once, as the server starts, what the first user would otherwise wait for: build the in-memory
+    index of the store (~1 s with 10,000 forms), and show and re-check one stored form, which imports the
+    checks and reads the rule profiles (~120 ms the first time, 2–8 ms afterwards)."""
     try:
-        check_titles()  # imports every check once
+        from jixiao.pipeline import review_source
+        from jixiao.read.source import Source
+
+        check_titles()
         with store.read() as session:
             INDEXES.get(session, revision(session))
-    except Exception:  # the first request builds it instead, and reports what is wrong
-        logging.getLogger(__name__).exception("预先建立索引失败")
+            newest = session.scalar(select(StoredForm.id).order_by(StoredForm.id.desc()).limit(1))
+            if newest is not None:
+                view = form_view(session, principal_of(0, "", "admin", []), newest)
+                stored = view.document
+                document = rebuild(stored)
+                review_source(document, Source(path=stored.filename, lines=stored.lines), stored.profile)
+    except Exception:  # the first request does it instead, and reports what is wrong
+        logging.getLogger(__name__).exception("启动时预热失败")
 
 
 def worker_app() -> FastAPI:
