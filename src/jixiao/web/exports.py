@@ -55,6 +55,10 @@ def text_of(value: Any) -> str:
         return str(value)
     if value is None:
         return ""
+    if kind is Decimal:
+        text = str(value)
+        if "E" not in text and not ("." in text and text[-1] == "0"):
+            return text  # already without exponent and trailing zeros: what the arithmetic below gives
     if isinstance(value, Decimal):
         return format(value.normalize() if value != value.to_integral_value() else value.quantize(Decimal(1)), "f")
     if isinstance(value, datetime):
