@@ -36,11 +36,13 @@ import statistics
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from jixiao.read.source import Cell, Row, Source
 
 __all__ = [
     "Box",
+    "Cells",
     "Grid",
     "Page",
     "Para",
@@ -78,9 +80,8 @@ class Box:
         return self.bottom - self.top
 
 
-@dataclass(slots=True, frozen=True)
-class Rule:
-    """A drawn segment or thin rectangle that may be a table border."""
+class Rule(NamedTuple):
+    """A drawn segment or thin rectangle that may be a table border (any 4-tuple in this order will do)."""
 
     x0: float
     top: float
@@ -228,6 +229,14 @@ def _cell_text(boxes: Sequence[Box]) -> str:
 # --- ruled grids ---------------------------------------------------------------------------------
 
 
+def _median(ordered: Sequence[float]) -> float:
+    """``statistics.median`` of values already sorted (the same arithmetic, without its generality)."""
+    n = len(ordered)
+    if n % 2:
+        return ordered[n // 2]
+    return (ordered[n // 2 - 1] + ordered[n // 2]) / 2
+
+
 def _cluster(values: Iterable[float], tolerance: float) -> list[float]:
     """Sorted values grouped where neighbours are within ``tolerance``; each group's median."""
     ordered = sorted(values)
@@ -237,7 +246,7 @@ def _cluster(values: Iterable[float], tolerance: float) -> list[float]:
             groups[-1].append(value)
         else:
             groups.append([value])
-    return [statistics.median(group) for group in groups]
+    return [_median(group) for group in groups]
 
 
 def _merge_lines(items: list[tuple[float, float, float]]) -> list[_Line]:
@@ -251,7 +260,7 @@ def _merge_lines(items: list[tuple[float, float, float]]) -> list[_Line]:
             clusters.append([item])
     lines: list[_Line] = []
     for cluster in clusters:
-        pos = statistics.median(item[0] for item in cluster)
+        pos = _median([item[0] for item in cluster])  # the cluster is sorted
         spans = sorted((a, b) for _, a, b in cluster)
         start, end = spans[0]
         for a, b in spans[1:]:
@@ -286,20 +295,32 @@ def _coverage(lines: Sequence[_Line], a: float, b: float) -> float:
     length = b - a
     if length <= 0:
         return 0.0
-    return sum(max(0.0, min(b, line.b) - max(a, line.a)) for line in lines) / length
+    total = 0.0
+    for line in lines:
+        covered = (line.b if line.b < b else b) - (line.a if line.a > a else a)
+        if covered > 0:
+            total += covered
+    return total / length
 
 
 def _slot_groups(xs: list[float], ys: list[float], horizontal: list[_Line], vertical: list[_Line]) -> list[list[int]]:
+    """Each slot's cell: the smallest slot index of the slots it joins where no rule separates neighbours.
+
+    Slots are joined in any order: a union keeps the smaller root, so each
+    cell's root is its first slot whatever the order.
+    """
     rows, cols = len(ys) - 1, len(xs) - 1
-    at_x = [_near(vertical, x) for x in xs]
-    at_y = [_near(horizontal, y) for y in ys]
     parent = list(range(rows * cols))
-    for r in range(rows):
+    for c in range(1, cols):
+        at = _near(vertical, xs[c])
+        for r in range(rows):
+            if not at or _coverage(at, ys[r], ys[r + 1]) < _COVER:
+                _union(parent, r * cols + c - 1, r * cols + c)
+    for r in range(1, rows):
+        at = _near(horizontal, ys[r])
         for c in range(cols):
-            if c + 1 < cols and _coverage(at_x[c + 1], ys[r], ys[r + 1]) < _COVER:
-                _union(parent, r * cols + c, r * cols + c + 1)
-            if r + 1 < rows and _coverage(at_y[r + 1], xs[c], xs[c + 1]) < _COVER:
-                _union(parent, r * cols + c, (r + 1) * cols + c)
+            if not at or _coverage(at, xs[c], xs[c + 1]) < _COVER:
+                _union(parent, (r - 1) * cols + c, r * cols + c)
     return [[_find(parent, r * cols + c) for c in range(cols)] for r in range(rows)]
 
 
@@ -324,16 +345,16 @@ def _grid(horizontal: list[_Line], vertical: list[_Line]) -> Grid | None:
     return Grid(xs, ys, groups, top_ruled, bottom_ruled)
 
 
-def find_grids(rules: Iterable[Rule]) -> tuple[list[Grid], bool]:
-    """Ruled tables among the rules, top to bottom; False when there were too many rules to look at."""
+def find_grids(rules: Iterable[tuple[float, float, float, float]]) -> tuple[list[Grid], bool]:
+    """Ruled tables among the rules (``Rule`` or plain tuples), top to bottom; False when there were too many."""
     flat: list[tuple[float, float, float]] = []
     tall: list[tuple[float, float, float]] = []
-    for rule in rules:
-        width, height = rule.x1 - rule.x0, rule.bottom - rule.top
+    for x0, top, x1, bottom in rules:
+        width, height = x1 - x0, bottom - top
         if width >= height and height <= MAX_THICK and width >= MIN_RULE:
-            flat.append(((rule.top + rule.bottom) / 2, rule.x0, rule.x1))
+            flat.append(((top + bottom) / 2, x0, x1))
         elif height > width and width <= MAX_THICK and height >= MIN_RULE:
-            tall.append(((rule.x0 + rule.x1) / 2, rule.top, rule.bottom))
+            tall.append(((x0 + x1) / 2, top, bottom))
     horizontal, vertical = _merge_lines(flat), _merge_lines(tall)
     if not horizontal or not vertical:
         return [], True
@@ -377,6 +398,41 @@ def cell_of(grids: Sequence[Grid], x: float, y: float) -> tuple[int, int] | None
 def crosses_cells(grids: Sequence[Grid], x0: float, x1: float, y: float) -> bool:
     """Whether a piece of text from ``x0`` to ``x1`` at height ``y`` runs over a column line of a grid."""
     return any(grid.ys[0] <= y <= grid.ys[-1] and any(x0 + 1 < x < x1 - 1 for x in grid.xs[1:-1]) for grid in grids)
+
+
+class Cells:
+    """:func:`cell_of` and :func:`crosses_cells` for one page's grids, asked once per piece of text.
+
+    The grids' bounds and inner column lines are laid out once, so each
+    question is a few comparisons and a bisection.
+    """
+
+    __slots__ = ("_bounds", "_inner")
+
+    def __init__(self, grids: Sequence[Grid]) -> None:
+        self._bounds = [
+            (g.xs[0] - SNAP, g.xs[-1] + SNAP, g.ys[0] - SNAP, g.ys[-1] + SNAP, g.xs, g.ys, g.groups, index)
+            for index, g in enumerate(grids)
+        ]
+        self._inner = [(g.ys[0], g.ys[-1], g.xs[1:-1]) for g in grids]
+
+    def of(self, x: float, y: float) -> tuple[int, int] | None:
+        """Which grid and which of its cells a point lies in (None outside every grid)."""
+        for x_lo, x_hi, y_lo, y_hi, xs, ys, groups, index in self._bounds:
+            if x_lo <= x <= x_hi and y_lo <= y <= y_hi:
+                col = bisect.bisect_right(xs, x, 1, len(xs) - 1) - 1
+                row = bisect.bisect_right(ys, y, 1, len(ys) - 1) - 1
+                return index, groups[row][col]
+        return None
+
+    def crosses(self, x0: float, x1: float, y: float) -> bool:
+        """Whether a piece of text from ``x0`` to ``x1`` at height ``y`` runs over a column line of a grid."""
+        for top, bottom, inner in self._inner:
+            if top <= y <= bottom:
+                k = bisect.bisect_right(inner, x0 + 1)
+                if k < len(inner) and inner[k] < x1 - 1:
+                    return True
+        return False
 
 
 def _ruled_table(grid: Grid, boxes: Sequence[Box], page: int) -> Table:

@@ -42,7 +42,6 @@ import itertools
 import re
 import threading
 import unicodedata
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,13 +51,11 @@ import pypdfium2.raw as raw
 from jixiao.read.layout import (
     MAX_THICK,
     Box,
+    Cells,
     Grid,
     Page,
-    Rule,
     assemble,
     build_page,
-    cell_of,
-    crosses_cells,
     find_grids,
 )
 from jixiao.read.source import ReadError, Source
@@ -114,7 +111,7 @@ def garbage_share(text: str, unmapped: float = 0.0) -> float:
 class _Shapes:
     """What a page draws besides text: rules, how much image, how many other shapes, objects seen."""
 
-    rules: list[Rule] = field(default_factory=list)
+    rules: list[tuple[float, float, float, float]] = field(default_factory=list)
     image_area: float = 0.0
     shapes: int = 0
     objects: int = 0
@@ -134,6 +131,43 @@ def _compose(inner: _Matrix, outer: _Matrix) -> _Matrix:
         c * a2 + d * c2, c * b2 + d * d2,
         e * a2 + f * c2 + e2, e * b2 + f * d2 + f2,
     )  # fmt: skip
+
+
+def _address(pointer: Any) -> int:
+    return ctypes.cast(pointer, ctypes.c_void_p).value or 0
+
+
+def _lean(name: str, restype: Any, *argtypes: Any) -> Any:
+    """pypdfium2's binding of a pdfium function again, with handles and out-parameters as plain addresses.
+
+    pypdfium2's typed pointers make a Python object per call and per returned
+    handle; a page asks pdfium a few hundred times, and those objects were most
+    of the reader's own time per page.
+    """
+    return ctypes.CFUNCTYPE(restype, *argtypes)(_address(getattr(raw, name)))
+
+
+_H = ctypes.c_void_p
+_I = ctypes.c_int
+_count_page_objects = _lean("FPDFPage_CountObjects", _I, _H)
+_page_object = _lean("FPDFPage_GetObject", _H, _H, _I)
+_count_form_objects = _lean("FPDFFormObj_CountObjects", _I, _H)
+_form_object = _lean("FPDFFormObj_GetObject", _H, _H, ctypes.c_ulong)
+_object_type = _lean("FPDFPageObj_GetType", _I, _H)
+_draw_mode = _lean("FPDFPath_GetDrawMode", _I, _H, _H, _H)
+_stroke_color = _lean("FPDFPageObj_GetStrokeColor", _I, _H, _H, _H, _H, _H)
+_fill_color = _lean("FPDFPageObj_GetFillColor", _I, _H, _H, _H, _H, _H)
+_bounds = _lean("FPDFPageObj_GetBounds", _I, _H, _H, _H, _H, _H)
+_matrix = _lean("FPDFPageObj_GetMatrix", _I, _H, _H)
+_count_segments = _lean("FPDFPath_CountSegments", _I, _H)
+_segment = _lean("FPDFPath_GetPathSegment", _H, _H, _I)
+_segment_point = _lean("FPDFPathSegment_GetPoint", _I, _H, _H, _H)
+_segment_type = _lean("FPDFPathSegment_GetType", _I, _H)
+_segment_close = _lean("FPDFPathSegment_GetClose", _I, _H)
+_char_box = _lean("FPDFText_GetLooseCharBox", _I, _H, _I, _H)
+_map_error = _lean("FPDFText_HasUnicodeMapError", _I, _H, _I)
+_PATH, _FORM, _IMAGE = raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM, raw.FPDF_PAGEOBJ_IMAGE
+_MOVETO, _BEZIERTO = raw.FPDF_SEGMENT_MOVETO, raw.FPDF_SEGMENT_BEZIERTO
 
 
 class _View:
@@ -170,56 +204,41 @@ class _View:
 
 
 class _Scratch:
-    """ctypes out-parameters reused across calls (pdfium is used under one lock)."""
+    """Out-parameters for pdfium, one buffer each, passed by address (pdfium is used under one lock)."""
 
     def __init__(self) -> None:
-        self.ints = [ctypes.c_int() for _ in range(2)]
-        self.uints = [ctypes.c_uint() for _ in range(4)]
-        self.floats = [ctypes.c_float() for _ in range(4)]
-        self.matrix = raw.FS_MATRIX()
+        self.ints = (ctypes.c_int * 2)()
+        self.uints = (ctypes.c_uint * 4)()
+        self.floats = (ctypes.c_float * 6)()
+        int_at, uint_at, float_at = (ctypes.addressof(buffer) for buffer in (self.ints, self.uints, self.floats))
+        self.int_at = (int_at, int_at + 4)
+        self.uint_at = tuple(uint_at + 4 * k for k in range(4))
+        self.float_at = tuple(float_at + 4 * k for k in range(6))
 
 
-def _visible(getter: object, handle: object, scratch: _Scratch) -> bool:
-    """A colour that shows: not fully transparent and not white (white lines are invisible on paper)."""
-    r, g, b, a = scratch.uints
-    if not getter(handle, r, g, b, a):  # type: ignore[operator]
-        return True
-    return a.value > 0 and min(r.value, g.value, b.value) < 235
-
-
-def _path_rules(handle: object, matrix: _Matrix, view: _View, out: _Shapes, depth: int, scratch: _Scratch) -> None:
-    """Rules a path draws; a path that is itself thin (one border line or bar) is taken whole, unwalked."""
-    fill, stroke = scratch.ints
-    if not raw.FPDFPath_GetDrawMode(handle, fill, stroke):
-        return
-    stroked = bool(stroke.value) and _visible(raw.FPDFPageObj_GetStrokeColor, handle, scratch)
-    filled = fill.value != 0 and _visible(raw.FPDFPageObj_GetFillColor, handle, scratch)
-    if not (stroked or filled):
-        return
-    if depth == 0:
-        left, bottom, right, top = scratch.floats
-        if raw.FPDFPageObj_GetBounds(handle, left, bottom, right, top):
-            x0, y0, x1, y1 = view.box(left.value, bottom.value, right.value, top.value)
-            if min(x1 - x0, y1 - y0) <= MAX_THICK:
-                out.rules.append(Rule(x0, y0, x1, y1))
-                return
-    own = scratch.matrix
-    raw.FPDFPageObj_GetMatrix(handle, own)
-    a, b, c, d, e, f = _compose((own.a, own.b, own.c, own.d, own.e, own.f), matrix)
-    x, y = scratch.floats[:2]
+def _path_rules(
+    handle: int, matrix: _Matrix, view: _View, out: _Shapes, paint: tuple[bool, bool], scratch: _Scratch
+) -> None:
+    """Rules a path draws, walked segment by segment (a path that is not itself one thin line or bar)."""
+    stroked, filled = paint
+    _matrix(handle, scratch.float_at[0])
+    a, b, c, d, e, f = _compose(tuple(scratch.floats), matrix)
+    at_x, at_y = scratch.float_at[:2]
+    floats = scratch.floats
     subpaths: list[list[tuple[float, float]]] = []
     curved = False
-    for index in range(raw.FPDFPath_CountSegments(handle)):
-        segment = raw.FPDFPath_GetPathSegment(handle, index)
-        raw.FPDFPathSegment_GetPoint(segment, x, y)
-        point = view.point(a * x.value + c * y.value + e, b * x.value + d * y.value + f)
-        kind = raw.FPDFPathSegment_GetType(segment)
-        if kind == raw.FPDF_SEGMENT_MOVETO or not subpaths:
+    for index in range(_count_segments(handle)):
+        segment = _segment(handle, index)
+        _segment_point(segment, at_x, at_y)
+        x, y = floats[0], floats[1]
+        point = view.point(a * x + c * y + e, b * x + d * y + f)
+        kind = _segment_type(segment)
+        if kind == _MOVETO or not subpaths:
             subpaths.append([point])
         else:
-            curved = curved or kind == raw.FPDF_SEGMENT_BEZIERTO
+            curved = curved or kind == _BEZIERTO
             subpaths[-1].append(point)
-        if raw.FPDFPathSegment_GetClose(segment):
+        if _segment_close(segment):
             subpaths[-1].append(subpaths[-1][0])
     if curved:
         out.shapes += 1
@@ -233,46 +252,87 @@ def _path_rules(handle: object, matrix: _Matrix, view: _View, out: _Shapes, dept
             out.shapes += 1
             continue
         if filled and not stroked and min(x1 - x0, y1 - y0) <= MAX_THICK:
-            out.rules.append(Rule(x0, y0, x1, y1))  # a border drawn as a thin filled rectangle
+            out.rules.append((x0, y0, x1, y1))  # a border drawn as a thin filled rectangle
             continue
         for p, q in itertools.pairwise(points):
-            out.rules.append(Rule(min(p[0], q[0]), min(p[1], q[1]), max(p[0], q[0]), max(p[1], q[1])))
+            out.rules.append((min(p[0], q[0]), min(p[1], q[1]), max(p[0], q[0]), max(p[1], q[1])))
 
 
-def _objects(count: int, get: object, parent: object) -> Iterator[object]:
-    for index in range(count):
-        yield get(parent, index)  # type: ignore[operator]
+def _walk(parent: int, form: bool, matrix: _Matrix, view: _View, out: _Shapes, depth: int, scratch: _Scratch) -> None:
+    """Every object of a page (``form`` False) or form XObject; paths give rules, images their area.
 
-
-def _walk(handles: Iterator[object], matrix: _Matrix, view: _View, out: _Shapes, depth: int, scratch: _Scratch) -> None:
-    for handle in handles:
-        out.objects += 1
-        if out.objects > MAX_OBJECTS:
+    A path that is itself thin (one border line or bar) is taken whole from
+    its bounds, unwalked. The loop runs once per object of every page, so the
+    out-parameters' addresses and the view are kept in locals.
+    """
+    count, get = (_count_form_objects, _form_object) if form else (_count_page_objects, _page_object)
+    rules = out.rules
+    ints, uints, floats = scratch.ints, scratch.uints, scratch.floats
+    fill_at, stroke_at = scratch.int_at
+    r_at, g_at, b_at, a_at = scratch.uint_at
+    left_at, bottom_at, right_at, top_at = scratch.float_at[:4]
+    upright = not view.rotation
+    left, top = view.left, view.top
+    seen = out.objects
+    for index in range(count(parent)):
+        seen += 1
+        if seen > MAX_OBJECTS:
+            out.objects = seen
             out.truncated = True
             return
-        kind = raw.FPDFPageObj_GetType(handle)
-        if kind == raw.FPDF_PAGEOBJ_PATH:
-            _path_rules(handle, matrix, view, out, depth, scratch)
+        handle = get(parent, index)
+        kind = _object_type(handle)
+        if kind == _PATH:
+            if not _draw_mode(handle, fill_at, stroke_at):
+                continue
+            # A colour shows unless fully transparent or white (white lines are invisible on paper).
+            stroked = bool(ints[1]) and (
+                not _stroke_color(handle, r_at, g_at, b_at, a_at)
+                or (uints[3] > 0 and min(uints[0], uints[1], uints[2]) < 235)
+            )
+            filled = ints[0] != 0 and (
+                not _fill_color(handle, r_at, g_at, b_at, a_at)
+                or (uints[3] > 0 and min(uints[0], uints[1], uints[2]) < 235)
+            )
+            if not (stroked or filled):
+                continue
+            if depth == 0 and _bounds(handle, left_at, bottom_at, right_at, top_at):
+                if upright:
+                    x0, y0, x1, y1 = floats[0], floats[1], floats[2], floats[3]
+                    if x0 > x1:
+                        x0, x1 = x1, x0
+                    if y0 > y1:
+                        y0, y1 = y1, y0
+                    box = (x0 - left, top - y1, x1 - left, top - y0)
+                else:
+                    box = view.box(floats[0], floats[1], floats[2], floats[3])
+                if min(box[2] - box[0], box[3] - box[1]) <= MAX_THICK:
+                    rules.append(box)
+                    continue
+            out.objects = seen
+            _path_rules(handle, matrix, view, out, (stroked, filled), scratch)
             continue
-        if kind not in (raw.FPDF_PAGEOBJ_FORM, raw.FPDF_PAGEOBJ_IMAGE):
+        if kind != _FORM and kind != _IMAGE:
             continue
-        own = scratch.matrix
-        raw.FPDFPageObj_GetMatrix(handle, own)
-        total = _compose((own.a, own.b, own.c, own.d, own.e, own.f), matrix)
-        if kind == raw.FPDF_PAGEOBJ_IMAGE:
+        _matrix(handle, left_at)
+        total = _compose(tuple(floats), matrix)
+        if kind == _IMAGE:
             # An image draws the unit square through its matrix.
             corners = [view.point(total[4] + total[0] * u + total[2] * v, total[5] + total[1] * u + total[3] * v)
                        for u, v in ((0, 0), (1, 1))]  # fmt: skip
             out.image_area += abs(corners[1][0] - corners[0][0]) * abs(corners[1][1] - corners[0][1])
         elif depth < _MAX_DEPTH:
-            inner = _objects(raw.FPDFFormObj_CountObjects(handle), raw.FPDFFormObj_GetObject, handle)
-            _walk(inner, total, view, out, depth + 1, scratch)
+            out.objects = seen
+            _walk(handle, True, total, view, out, depth + 1, scratch)
+            if out.truncated:
+                return
+            seen = out.objects
+    out.objects = seen
 
 
 def _shapes(page: pdfium.PdfPage, view: _View) -> _Shapes:
     out = _Shapes()
-    handles = _objects(raw.FPDFPage_CountObjects(page.raw), raw.FPDFPage_GetObject, page.raw)
-    _walk(handles, _IDENTITY, view, out, 0, _Scratch())
+    _walk(_address(page.raw), False, _IDENTITY, view, out, 0, _Scratch())
     return out
 
 
@@ -283,41 +343,6 @@ class _Text:
     unmapped: float  # share of sampled characters pdfium could not map to Unicode
     visible: int
     truncated: bool
-
-
-class _Runs:
-    """Pieces of text (words, or single characters) gathered into runs on one line and in one table cell."""
-
-    def __init__(self, grids: list[Grid]) -> None:
-        self.grids = grids
-        self.boxes: list[Box] = []
-        self.parts: list[str] = []
-        self.x0 = self.top = self.x1 = self.bottom = 0.0
-        self.key: tuple[int, int] | None = None
-
-    def flush(self) -> None:
-        if self.parts:
-            self.boxes.append(Box(self.x0, self.top, self.x1, self.bottom, "".join(self.parts)))
-            self.parts = []
-
-    def add(self, text: str, x0: float, top: float, x1: float, bottom: float, space: bool) -> None:
-        key = cell_of(self.grids, (x0 + x1) / 2, (top + bottom) / 2) if self.grids else None
-        height = bottom - top
-        if self.parts and (
-            key != self.key
-            or abs((top + bottom) - (self.top + self.bottom)) > max(min(height, self.bottom - self.top), 1.0)
-            or x0 < self.x1 - 0.5 * height
-            or x0 - self.x1 > height
-        ):
-            self.flush()
-        if self.parts:
-            if space:
-                self.parts.append(" ")
-            self.x0, self.top = min(self.x0, x0), min(self.top, top)
-            self.x1, self.bottom = max(self.x1, x1), max(self.bottom, bottom)
-        else:
-            self.x0, self.top, self.x1, self.bottom, self.key = x0, top, x1, bottom, key
-        self.parts.append(text)
 
 
 _WORD = re.compile(r"[^\s\x00]+")
@@ -331,6 +356,10 @@ def _text(textpage: pdfium.PdfTextPage, view: _View, grids: list[Grid]) -> _Text
     and line breaks; a word needs the boxes of its first and last characters
     only, unless it crosses a cell border or a line, when every character is
     placed on its own. So a page costs a few calls per word, not per character.
+
+    Pieces (words, or single characters) join the open run while they stay on
+    its line, in its table cell and close after it; the run's state is kept in
+    local variables, as this loop is most of the reader's own time per page.
     """
     handle = textpage.raw
     count = raw.FPDFText_CountChars(handle)
@@ -340,43 +369,89 @@ def _text(textpage: pdfium.PdfTextPage, view: _View, grids: list[Grid]) -> _Text
     if len(text) != count:  # characters outside the BMP: index the page one character at a time
         text = "".join(chr(raw.FPDFText_GetUnicode(handle, index) or 0x20) for index in range(count))
     text = text.translate(_COMPAT)
-    rect = raw.FS_RECTF()
-    runs = _Runs(grids)
+    address = _address(handle)
+    rect = (ctypes.c_float * 4)()  # FS_RECTF: left, top, right, bottom
+    rect_at = ctypes.addressof(rect)
+    upright = not view.rotation
+    left, page_top = view.left, view.top
+    cells = Cells(grids)
+    boxes: list[Box] = []
+    parts: list[str] = []
+    r_x0 = r_top = r_x1 = r_bottom = 0.0
+    r_key: tuple[int, int] | None = None
     visible = sampled = unmapped = 0
 
     def box(index: int) -> tuple[float, float, float, float]:
-        raw.FPDFText_GetLooseCharBox(handle, index, rect)
-        return view.box(rect.left, rect.top, rect.right, rect.bottom)
+        _char_box(address, index, rect_at)
+        if upright:
+            x0, y0, x1, y1 = rect[0], rect[1], rect[2], rect[3]
+            if x0 > x1:
+                x0, x1 = x1, x0
+            if y0 > y1:
+                y0, y1 = y1, y0
+            return x0 - left, page_top - y1, x1 - left, page_top - y0
+        return view.box(rect[0], rect[1], rect[2], rect[3])
+
+    def add(piece: str, x0: float, top: float, x1: float, bottom: float, space: bool) -> None:
+        nonlocal parts, r_x0, r_top, r_x1, r_bottom, r_key
+        key = cells.of((x0 + x1) / 2, (top + bottom) / 2) if grids else None
+        height = bottom - top
+        if parts and (
+            key != r_key
+            or abs((top + bottom) - (r_top + r_bottom)) > max(min(height, r_bottom - r_top), 1.0)
+            or x0 < r_x1 - 0.5 * height
+            or x0 - r_x1 > height
+        ):
+            boxes.append(Box(r_x0, r_top, r_x1, r_bottom, "".join(parts)))
+            parts = []
+        if parts:
+            if space:
+                parts.append(" ")
+            if x0 < r_x0:
+                r_x0 = x0
+            if top < r_top:
+                r_top = top
+            if x1 > r_x1:
+                r_x1 = x1
+            if bottom > r_bottom:
+                r_bottom = bottom
+        else:
+            r_x0, r_top, r_x1, r_bottom, r_key = x0, top, x1, bottom, key
+        parts.append(piece)
 
     end = 0
     for number, match in enumerate(_WORD.finditer(text)):
         start, stop = match.span()
         between = text[end:start]
         end = stop
-        if "\n" in between or "\r" in between:
-            runs.flush()
+        if parts and ("\n" in between or "\r" in between):
+            boxes.append(Box(r_x0, r_top, r_x1, r_bottom, "".join(parts)))
+            parts = []
         visible += stop - start
         if number % _SAMPLE == 0:
             sampled += 1
-            unmapped += raw.FPDFText_HasUnicodeMapError(handle, start) == 1
+            unmapped += _map_error(address, start) == 1
         first = box(start)
         last = box(stop - 1) if stop - start > 1 else first
-        x0, top, x1, bottom = first[0], min(first[1], last[1]), last[2], max(first[3], last[3])
+        x0, x1 = first[0], last[2]
+        top = first[1] if first[1] <= last[1] else last[1]
+        bottom = first[3] if first[3] >= last[3] else last[3]
         height = first[3] - first[1]
         if (
             height > 0
             and abs((first[1] + first[3]) - (last[1] + last[3])) <= height
             and x1 >= x0
-            and not (grids and crosses_cells(grids, x0, x1, (top + bottom) / 2))
+            and not (grids and cells.crosses(x0, x1, (top + bottom) / 2))
         ):
-            runs.add(match.group(), x0, top, x1, bottom, bool(between))
+            add(match.group(), x0, top, x1, bottom, bool(between))
             continue
         for index in range(start, stop):
             c_x0, c_top, c_x1, c_bottom = box(index)
             if c_x1 > c_x0 or c_bottom > c_top:
-                runs.add(text[index], c_x0, c_top, c_x1, c_bottom, index == start and bool(between))
-    runs.flush()
-    return _Text(runs.boxes, text, unmapped / sampled if sampled else 0.0, visible, truncated)
+                add(text[index], c_x0, c_top, c_x1, c_bottom, index == start and bool(between))
+    if parts:
+        boxes.append(Box(r_x0, r_top, r_x1, r_bottom, "".join(parts)))
+    return _Text(boxes, text, unmapped / sampled if sampled else 0.0, visible, truncated)
 
 
 def _open(data: bytes) -> pdfium.PdfDocument:
