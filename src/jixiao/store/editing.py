@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from jixiao.model import DepartmentForm, Document, Form, Indicator, ReportForm, project_layout
 from jixiao.read.source import Source
@@ -183,16 +184,19 @@ def _conflict(session: Session, form: StoredForm, version: int) -> Conflict:
 
 def _claim(session: Session, form: StoredForm, version: int, actor: Principal) -> int:
     """Move the form to the next version only if it is still at ``version`` (the row stays locked)."""
+    at = now()
     result = session.execute(
         update(StoredForm)
         .where(StoredForm.id == form.id, StoredForm.version == version)
-        .values(version=version + 1, updated_at=now(), updated_by=actor.id)
+        .values(version=version + 1, updated_at=at, updated_by=actor.id)
         .execution_options(synchronize_session=False)
     )
     if getattr(result, "rowcount", 0) != 1:
         session.refresh(form)
         raise _conflict(session, form, version)
-    session.refresh(form)
+    # what the UPDATE wrote, set on the loaded row as already saved (reading it back is one query more)
+    for name, value in (("version", version + 1), ("updated_at", at), ("updated_by", actor.id)):
+        set_committed_value(form, name, value)
     return version + 1
 
 
