@@ -30,10 +30,32 @@ def clean_text(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
+# The characters that keep most Chinese text from being NFKC already, with their NFKC forms.
+_NFKC_COMMON: Final = tuple(
+    (char, unicodedata.normalize("NFKC", char)) for char in "，：；（）！？％．　０１２３４５６７８９"
+)
+
+
+def nfkc(text: str) -> str:
+    """``unicodedata.normalize("NFKC", text)``, several times faster on Chinese text.
+
+    NFKC of a string holding full-width punctuation decomposes and recomposes the whole string
+    (~15 µs a cell). Those characters are swapped for their own NFKC forms by ``str.replace``;
+    what is then NFKC already (the quick check is cheap) is the same as NFKC of the original,
+    anything else still goes through ``normalize``.
+    """
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    for wide, narrow in _NFKC_COMMON:
+        if wide in text:
+            text = text.replace(wide, narrow)
+    return text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
+
+
 @lru_cache(maxsize=65536)
 def norm_label(text: str) -> str:
     """A label as compared: NFKC, no whitespace, no artefacts, trailing colon dropped."""
-    text = unicodedata.normalize("NFKC", clean_text(text))
+    text = nfkc(clean_text(text))
     return _SPACE.sub("", text).rstrip(":：")
 
 

@@ -8,12 +8,12 @@ A framework-layout 部门整体 form has no such block and is skipped.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from functools import lru_cache
 from typing import Final
 
+from jixiao import vocab
 from jixiao.checks.registry import Context, Draft, check
 from jixiao.model import Amounts, DepartmentForm, Form, ProjectForm, ProjectFunds, ReportForm, project_layout
 from jixiao.rules.scoring import (
@@ -107,7 +107,7 @@ def _name_core(name: str | None) -> str | None:
     """A project name without its generic tail (``困难帮扶专项资金`` → ``困难帮扶``), for finding it in prose."""
     if not name:
         return None
-    key = re.sub(r"[\s“”\"'‘’「」]", "", unicodedata.normalize("NFKC", name))
+    key = re.sub(r"[\s“”\"'‘’「」]", "", vocab.nfkc(name))
     core = _NAME_SUFFIX.sub("", key)
     return core if len(core) >= 2 else (key if len(key) >= 2 else None)
 
@@ -133,7 +133,7 @@ def _sentences(lines: list[str], numbers: Iterable[int]) -> Iterator[str]:
 @lru_cache(maxsize=8192)
 def _line_sentences(line: str) -> tuple[str, ...]:
     """The sentences of a source line, NFKC-folded: read once, however many forms look for reasons."""
-    pieces = (piece.strip() for piece in _SENTENCE_BREAK.split(unicodedata.normalize("NFKC", line)))
+    pieces = (piece.strip() for piece in _SENTENCE_BREAK.split(vocab.nfkc(line)))
     return tuple(piece for piece in pieces if piece)
 
 

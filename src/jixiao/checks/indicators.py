@@ -9,12 +9,12 @@ a row says (units, vague actuals, placeholders, copied targets) still apply.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Final
 
+from jixiao import vocab
 from jixiao.checks.registry import Context, Draft, check
 from jixiao.model import Form, Indicator, ProjectForm, project_layout
 from jixiao.parse.numbers import Quantity, comparable, quantities_in
@@ -81,7 +81,7 @@ def _label(row: Indicator) -> str:
 
 
 def _bare_name(row: Indicator) -> str | None:
-    return None if row.name is None else _NAME_PREFIX.sub("", unicodedata.normalize("NFKC", row.name))
+    return None if row.name is None else _NAME_PREFIX.sub("", vocab.nfkc(row.name))
 
 
 def _full(score: Decimal, weight: Decimal) -> bool:
@@ -379,7 +379,7 @@ def boilerplate(form: Form, ctx: Context) -> Iterator[Draft]:
     quantitative = 0
     for index, row in _rows(form):
         if not is_blank(row.note):
-            key = _NOTE_KEY.sub("", unicodedata.normalize("NFKC", row.note or ""))
+            key = _NOTE_KEY.sub("", vocab.nfkc(row.note or ""))
             if key and not _NO_DEVIATION.match(key):
                 notes[key].append((index, row))
         found = quantities_of(row)

@@ -23,13 +23,13 @@ Rules (RULES.md):
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any, Final, Literal
 
+from jixiao import vocab
 from jixiao.model import DepartmentForm, Form, Indicator, ProjectForm, ProjectFunds, ReportForm, project_layout
 from jixiao.parse.numbers import Op, Quantity, comparable, quantities_in
 from jixiao.rules.profile import Profile, load_profile
@@ -177,7 +177,7 @@ def is_blank(text: str | None) -> bool:
     """A cell that states nothing: empty, 无, a slash or a dash."""
     if text is None:
         return True
-    key = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).strip("。.,，;；:：")
+    key = re.sub(r"\s+", "", vocab.nfkc(text)).strip("。.,，;；:：")
     return key.lower() in BLANK_WORDS
 
 
@@ -379,7 +379,7 @@ def written_money_unit(text: str | None) -> str | None:
     """The money unit as written (亿元 / 万元 / 千元 / 元), None when the text writes none."""
     if not text:
         return None
-    match = re.search(r"亿元|万元|千元|元", unicodedata.normalize("NFKC", text))
+    match = re.search(r"亿元|万元|千元|元", vocab.nfkc(text))
     return match.group(0) if match else None
 
 
@@ -533,7 +533,7 @@ def qualitative_tier(indicator: Indicator, profile: Profile | None = None) -> Ti
 def _tier_of(text: str, words: tuple[str, ...]) -> Tier | None:
     """:func:`qualitative_tier` by the actual's text and the profile's tier words: asked of every
     row by the scorer and by several checks."""
-    key = _TIER_STRIP.sub("", unicodedata.normalize("NFKC", text))
+    key = _TIER_STRIP.sub("", vocab.nfkc(text))
     known = {_TIER_STRIP.sub("", word) for word in words}
     if key in known:
         for tier in ("未达成", "部分达成", "达成"):
