@@ -220,6 +220,8 @@ def _visual_lines(boxes: Iterable[Box]) -> list[list[Box]]:
 
 
 def _cell_text(boxes: Sequence[Box]) -> str:
+    if len(boxes) == 1:  # most cells: one run, one line
+        return _WS.sub(" ", boxes[0].text).strip()
     text = ""
     for line in _visual_lines(boxes):
         text = join_wrapped(text, _join_pieces(line))
@@ -261,11 +263,12 @@ def _merge_lines(items: list[tuple[float, float, float]]) -> list[_Line]:
     lines: list[_Line] = []
     for cluster in clusters:
         pos = _median([item[0] for item in cluster])  # the cluster is sorted
-        spans = sorted((a, b) for _, a, b in cluster)
+        spans = sorted([(a, b) for _, a, b in cluster])
         start, end = spans[0]
         for a, b in spans[1:]:
             if a - end <= SNAP:
-                end = max(end, b)
+                if b > end:
+                    end = b
             else:
                 lines.append(_Line(pos, start, end))
                 start, end = a, b
@@ -311,16 +314,25 @@ def _slot_groups(xs: list[float], ys: list[float], horizontal: list[_Line], vert
     """
     rows, cols = len(ys) - 1, len(xs) - 1
     parent = list(range(rows * cols))
+    joins: list[tuple[int, int]] = []
     for c in range(1, cols):
         at = _near(vertical, xs[c])
-        for r in range(rows):
-            if not at or _coverage(at, ys[r], ys[r + 1]) < _COVER:
-                _union(parent, r * cols + c - 1, r * cols + c)
+        joins.extend(
+            (r * cols + c - 1, r * cols + c) for r in range(rows) if not at or _coverage(at, ys[r], ys[r + 1]) < _COVER
+        )
     for r in range(1, rows):
         at = _near(horizontal, ys[r])
-        for c in range(cols):
-            if not at or _coverage(at, xs[c], xs[c + 1]) < _COVER:
-                _union(parent, (r - 1) * cols + c, r * cols + c)
+        joins.extend(
+            ((r - 1) * cols + c, r * cols + c)
+            for c in range(cols)
+            if not at or _coverage(at, xs[c], xs[c + 1]) < _COVER
+        )
+    for a, b in joins:
+        ra, rb = _find(parent, a), _find(parent, b)
+        if ra < rb:
+            parent[rb] = ra
+        elif rb < ra:
+            parent[ra] = rb
     return [[_find(parent, r * cols + c) for c in range(cols)] for r in range(rows)]
 
 
@@ -435,25 +447,21 @@ class Cells:
         return False
 
 
-def _ruled_table(grid: Grid, boxes: Sequence[Box], page: int) -> Table:
-    """Fill a grid with the boxes whose centre lies in it (the caller has split boxes at cell borders)."""
-    rows, cols = len(grid.ys) - 1, len(grid.xs) - 1
-    by_group: dict[int, list[Box]] = {}
-    for box in boxes:
-        slot = grid.locate((box.x0 + box.x1) / 2, (box.top + box.bottom) / 2)
-        if slot is not None:
-            by_group.setdefault(grid.groups[slot[0]][slot[1]], []).append(box)
+def _ruled_table(grid: Grid, by_group: dict[int, list[Box]], page: int) -> Table:
+    """Fill a grid with its cells' boxes (the caller has split boxes at cell borders and placed them)."""
+    rows = len(grid.ys) - 1
     texts = {group: _cell_text(found) for group, found in by_group.items()}
     ids: dict[int, int] = {}
-    seen: set[int] = set()
     table_rows: list[list[Slot]] = []
-    for r in range(rows):
+    for groups in grid.groups:
         row: list[Slot] = []
-        for c in range(cols):
-            group = grid.groups[r][c]
-            ids.setdefault(group, next(_groups))
-            row.append(Slot(texts.get(group, ""), group in seen, ids[group]))
-            seen.add(group)
+        for group in groups:
+            ident = ids.get(group)
+            if ident is None:  # the cell's first slot
+                ids[group] = ident = next(_groups)
+                row.append(Slot(texts.get(group, ""), False, ident))
+            else:
+                row.append(Slot(texts.get(group, ""), True, ident))
         table_rows.append(row)
     return Table(
         table_rows, [page] * rows, list(grid.xs), grid.ys[0], grid.ys[-1], True,
@@ -481,7 +489,7 @@ class _TextLine:
 
 
 def _text_line(boxes: list[Box]) -> _TextLine:
-    height = statistics.median(box.height for box in boxes)
+    height = _median(sorted(box.height for box in boxes))
     segments: list[list[Box]] = [[boxes[0]]]
     for box in boxes[1:]:
         if box.x0 - max(b.x1 for b in segments[-1]) > 1.5 * height:
@@ -572,19 +580,18 @@ def _blocks_from_lines(lines: list[_TextLine], page: int) -> list[Block]:
 
 def build_page(number: int, width: float, height: float, boxes: Sequence[Box], grids: Sequence[Grid]) -> Page:
     """One page's blocks top to bottom: ruled tables from ``grids``, other text as lines or unruled tables."""
-    inside: list[list[Box]] = [[] for _ in grids]
+    inside: list[dict[int, list[Box]]] = [{} for _ in grids]
     outside: list[Box] = []
+    cells = Cells(grids)
     for box in boxes:
         if not box.text.strip():
             continue
-        x, y = (box.x0 + box.x1) / 2, (box.top + box.bottom) / 2
-        for index, grid in enumerate(grids):
-            if grid.locate(x, y) is not None:
-                inside[index].append(box)
-                break
-        else:
+        found = cells.of((box.x0 + box.x1) / 2, (box.top + box.bottom) / 2) if grids else None
+        if found is None:
             outside.append(box)
-    tables = [_ruled_table(grid, found, number) for grid, found in zip(grids, inside, strict=True)]
+        else:
+            inside[found[0]].setdefault(found[1], []).append(box)
+    tables = [_ruled_table(grid, by_group, number) for grid, by_group in zip(grids, inside, strict=True)]
     blocks: list[Block] = [table for table in tables if any(slot.text for row in table.rows for slot in row)]
     blocks.extend(_blocks_from_lines([_text_line(line) for line in _visual_lines(outside)], number))
     blocks.sort(key=lambda block: block.top)

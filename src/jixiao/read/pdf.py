@@ -90,6 +90,7 @@ def _compatibility_table() -> dict[int, str]:
 
 
 _COMPAT = _compatibility_table()
+_COMPAT_CHARS = re.compile("[" + "".join(re.escape(chr(code)) for code in sorted(_COMPAT)) + "]")
 
 
 # Code points no sound text layer has in place of Chinese: private use, radicals, controls, U+FFFD.
@@ -137,35 +138,47 @@ def _address(pointer: Any) -> int:
     return ctypes.cast(pointer, ctypes.c_void_p).value or 0
 
 
-def _lean(name: str, restype: Any, *argtypes: Any) -> Any:
-    """pypdfium2's binding of a pdfium function again, with handles and out-parameters as plain addresses.
+class _Handle(ctypes.c_void_p):
+    """A pdfium handle as returned: a subclass, so ctypes keeps the object and passes it back unconverted."""
 
-    pypdfium2's typed pointers make a Python object per call and per returned
-    handle; a page asks pdfium a few hundred times, and those objects were most
-    of the reader's own time per page.
+
+def _lean(name: str, restype: Any) -> Any:
+    """pypdfium2's binding of a pdfium function again, untyped: handles and buffers go in as they are.
+
+    pypdfium2's typed pointers make and check a Python object per argument,
+    per call and per returned handle; a page asks pdfium a few hundred times,
+    and that was most of the reader's own time per page. Every argument given
+    is a :class:`_Handle`, a ``byref`` buffer or a small ``int`` (a C int).
     """
-    return ctypes.CFUNCTYPE(restype, *argtypes)(_address(getattr(raw, name)))
+    function = ctypes.CFUNCTYPE(restype)(_address(getattr(raw, name)))
+    function.argtypes = None  # type: ignore[assignment]  # untyped: arguments passed as given
+    return function
 
 
-_H = ctypes.c_void_p
 _I = ctypes.c_int
-_count_page_objects = _lean("FPDFPage_CountObjects", _I, _H)
-_page_object = _lean("FPDFPage_GetObject", _H, _H, _I)
-_count_form_objects = _lean("FPDFFormObj_CountObjects", _I, _H)
-_form_object = _lean("FPDFFormObj_GetObject", _H, _H, ctypes.c_ulong)
-_object_type = _lean("FPDFPageObj_GetType", _I, _H)
-_draw_mode = _lean("FPDFPath_GetDrawMode", _I, _H, _H, _H)
-_stroke_color = _lean("FPDFPageObj_GetStrokeColor", _I, _H, _H, _H, _H, _H)
-_fill_color = _lean("FPDFPageObj_GetFillColor", _I, _H, _H, _H, _H, _H)
-_bounds = _lean("FPDFPageObj_GetBounds", _I, _H, _H, _H, _H, _H)
-_matrix = _lean("FPDFPageObj_GetMatrix", _I, _H, _H)
-_count_segments = _lean("FPDFPath_CountSegments", _I, _H)
-_segment = _lean("FPDFPath_GetPathSegment", _H, _H, _I)
-_segment_point = _lean("FPDFPathSegment_GetPoint", _I, _H, _H, _H)
-_segment_type = _lean("FPDFPathSegment_GetType", _I, _H)
-_segment_close = _lean("FPDFPathSegment_GetClose", _I, _H)
-_char_box = _lean("FPDFText_GetLooseCharBox", _I, _H, _I, _H)
-_map_error = _lean("FPDFText_HasUnicodeMapError", _I, _H, _I)
+_count_page_objects = _lean("FPDFPage_CountObjects", _I)
+_page_object = _lean("FPDFPage_GetObject", _Handle)
+_count_form_objects = _lean("FPDFFormObj_CountObjects", _I)
+_form_object = _lean("FPDFFormObj_GetObject", _Handle)
+_object_type = _lean("FPDFPageObj_GetType", _I)
+_draw_mode = _lean("FPDFPath_GetDrawMode", _I)
+_stroke_color = _lean("FPDFPageObj_GetStrokeColor", _I)
+_fill_color = _lean("FPDFPageObj_GetFillColor", _I)
+_bounds = _lean("FPDFPageObj_GetBounds", _I)
+_matrix = _lean("FPDFPageObj_GetMatrix", _I)
+_count_segments = _lean("FPDFPath_CountSegments", _I)
+_segment = _lean("FPDFPath_GetPathSegment", _Handle)
+_segment_point = _lean("FPDFPathSegment_GetPoint", _I)
+_segment_type = _lean("FPDFPathSegment_GetType", _I)
+_segment_close = _lean("FPDFPathSegment_GetClose", _I)
+_char_box = _lean("FPDFText_GetLooseCharBox", _I)
+_map_error = _lean("FPDFText_HasUnicodeMapError", _I)
+
+
+def _form_child(form: _Handle, index: int) -> _Handle:
+    return _form_object(form, ctypes.c_ulong(index))  # type: ignore[no-any-return]  # an unsigned long index
+
+
 _PATH, _FORM, _IMAGE = raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM, raw.FPDF_PAGEOBJ_IMAGE
 _MOVETO, _BEZIERTO = raw.FPDF_SEGMENT_MOVETO, raw.FPDF_SEGMENT_BEZIERTO
 
@@ -204,20 +217,19 @@ class _View:
 
 
 class _Scratch:
-    """Out-parameters for pdfium, one buffer each, passed by address (pdfium is used under one lock)."""
+    """Out-parameters for pdfium, one buffer each, passed by reference (pdfium is used under one lock)."""
 
     def __init__(self) -> None:
         self.ints = (ctypes.c_int * 2)()
         self.uints = (ctypes.c_uint * 4)()
         self.floats = (ctypes.c_float * 6)()
-        int_at, uint_at, float_at = (ctypes.addressof(buffer) for buffer in (self.ints, self.uints, self.floats))
-        self.int_at = (int_at, int_at + 4)
-        self.uint_at = tuple(uint_at + 4 * k for k in range(4))
-        self.float_at = tuple(float_at + 4 * k for k in range(6))
+        self.int_at = tuple(ctypes.byref(self.ints, 4 * k) for k in range(2))
+        self.uint_at = tuple(ctypes.byref(self.uints, 4 * k) for k in range(4))
+        self.float_at = tuple(ctypes.byref(self.floats, 4 * k) for k in range(6))
 
 
 def _path_rules(
-    handle: int, matrix: _Matrix, view: _View, out: _Shapes, paint: tuple[bool, bool], scratch: _Scratch
+    handle: _Handle, matrix: _Matrix, view: _View, out: _Shapes, paint: tuple[bool, bool], scratch: _Scratch
 ) -> None:
     """Rules a path draws, walked segment by segment (a path that is not itself one thin line or bar)."""
     stroked, filled = paint
@@ -258,14 +270,16 @@ def _path_rules(
             out.rules.append((min(p[0], q[0]), min(p[1], q[1]), max(p[0], q[0]), max(p[1], q[1])))
 
 
-def _walk(parent: int, form: bool, matrix: _Matrix, view: _View, out: _Shapes, depth: int, scratch: _Scratch) -> None:
+def _walk(
+    parent: _Handle, form: bool, matrix: _Matrix, view: _View, out: _Shapes, depth: int, scratch: _Scratch
+) -> None:
     """Every object of a page (``form`` False) or form XObject; paths give rules, images their area.
 
     A path that is itself thin (one border line or bar) is taken whole from
     its bounds, unwalked. The loop runs once per object of every page, so the
     out-parameters' addresses and the view are kept in locals.
     """
-    count, get = (_count_form_objects, _form_object) if form else (_count_page_objects, _page_object)
+    count, get = (_count_form_objects, _form_child) if form else (_count_page_objects, _page_object)
     rules = out.rules
     ints, uints, floats = scratch.ints, scratch.uints, scratch.floats
     fill_at, stroke_at = scratch.int_at
@@ -332,7 +346,7 @@ def _walk(parent: int, form: bool, matrix: _Matrix, view: _View, out: _Shapes, d
 
 def _shapes(page: pdfium.PdfPage, view: _View) -> _Shapes:
     out = _Shapes()
-    _walk(_address(page.raw), False, _IDENTITY, view, out, 0, _Scratch())
+    _walk(_Handle(_address(page.raw)), False, _IDENTITY, view, out, 0, _Scratch())
     return out
 
 
@@ -368,10 +382,11 @@ def _text(textpage: pdfium.PdfTextPage, view: _View, grids: list[Grid]) -> _Text
     text = textpage.get_text_range(0, count) if count else ""
     if len(text) != count:  # characters outside the BMP: index the page one character at a time
         text = "".join(chr(raw.FPDFText_GetUnicode(handle, index) or 0x20) for index in range(count))
-    text = text.translate(_COMPAT)
-    address = _address(handle)
+    if _COMPAT_CHARS.search(text):  # rare: translating every page costs more than looking
+        text = text.translate(_COMPAT)
+    address = _Handle(_address(handle))
     rect = (ctypes.c_float * 4)()  # FS_RECTF: left, top, right, bottom
-    rect_at = ctypes.addressof(rect)
+    rect_at = ctypes.byref(rect)
     upright = not view.rotation
     left, page_top = view.left, view.top
     cells = Cells(grids)
@@ -445,8 +460,8 @@ def _text(textpage: pdfium.PdfTextPage, view: _View, grids: list[Grid]) -> _Text
         ):
             add(match.group(), x0, top, x1, bottom, bool(between))
             continue
-        for index in range(start, stop):
-            c_x0, c_top, c_x1, c_bottom = box(index)
+        for index in range(start, stop):  # the end characters' boxes are known already
+            c_x0, c_top, c_x1, c_bottom = first if index == start else last if index == stop - 1 else box(index)
             if c_x1 > c_x0 or c_bottom > c_top:
                 add(text[index], c_x0, c_top, c_x1, c_bottom, index == start and bool(between))
     if parts:
