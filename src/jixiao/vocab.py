@@ -56,7 +56,9 @@ def nfkc(text: str) -> str:
 def norm_label(text: str) -> str:
     """A label as compared: NFKC, no whitespace, no artefacts, trailing colon dropped."""
     text = nfkc(clean_text(text))
-    return _SPACE.sub("", text).rstrip(":：")
+    if " " in text or not text.isprintable():  # a label has no whitespace more often than not
+        text = _SPACE.sub("", text)
+    return text.rstrip(":：")
 
 
 @lru_cache(maxsize=65536)

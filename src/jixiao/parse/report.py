@@ -28,10 +28,12 @@ _RATE = re.compile(
     r"(执行率|完成率|完成预算(?:的)?|预算完成率)\s*(?:为|达到|是|约)?\s*[:：]?\s*"
     r"(\d+(?:\.\d+)?\s*[%％]|(?<=[为是])\s*[01](?![\d.．分%％]))"
 )
-_SCORE = re.compile(
-    r"(最终|总体|综合|项目|自评|评价|绩效)?(?:评价|自评)?得分\s*(?:为|是)?\s*[:：]?\s*(\d+(?:\.\d+)?)\s*分"
-)
-_GRADE = re.compile(r"(?:评价|自评|绩效)?等[级次]\s*(?:为|是)?\s*[:：]?\s*[“\"「]?(优秀|良好|优|良|中|差)")
+# A score or grade statement, found from its literal 得分 / 等级 (a pattern that starts with optional
+# words is tried at every character of the text); the words before it are read back from there.
+_SCORE = re.compile(r"得分\s*(?:为|是)?\s*[:：]?\s*(\d+(?:\.\d+)?)\s*分")
+_SCORE_LEAD = re.compile(r"(最终|总体|综合|项目|自评|评价|绩效)?(?:评价|自评)?$")
+_GRADE = re.compile(r"等[级次]\s*(?:为|是)?\s*[:：]?\s*[“\"「]?(优秀|良好|优|良|中|差)")
+_GRADE_LEAD = re.compile(r"(?:评价|自评|绩效)?$")
 _SENTENCE = re.compile(r"[^。；;！？]+[。；;！？]?")
 _CLAUSE_SPLIT = re.compile(r"[，,、：:；;]")
 _CLAUSE_END = re.compile(r"[，,；;。]")
@@ -372,18 +374,22 @@ class ReportParser:
 
     def _score_and_grade(self) -> None:
         for paragraph in self.paragraphs:
-            if self.form.total_score is None and "得分" in paragraph.text:
-                for match in _SCORE.finditer(paragraph.text):
-                    value = Decimal(match.group(2))
-                    if match.group(1) or value >= 60:
+            text = paragraph.text
+            if self.form.total_score is None and "得分" in text:
+                for match in _SCORE.finditer(text):
+                    lead = _SCORE_LEAD.search(text, max(0, match.start() - 4), match.start())
+                    assert lead is not None  # the pattern matches the empty string
+                    value = Decimal(match.group(1))
+                    if lead.group(1) or value >= 60:
                         self.form.total_score = value
-                        self.form.provenance["total_score"] = Loc(line=paragraph.line_at(match.start()))
+                        self.form.provenance["total_score"] = Loc(line=paragraph.line_at(lead.start()))
                         break
-            if self.form.grade is None and "等" in paragraph.text:
-                grade = _GRADE.search(paragraph.text)
+            if self.form.grade is None and "等" in text:
+                grade = _GRADE.search(text)
                 if grade:
+                    lead = _GRADE_LEAD.search(text, max(0, grade.start() - 2), grade.start())
                     self.form.grade = grade.group(1)
-                    self.form.provenance["grade"] = Loc(line=paragraph.line_at(grade.start()))
+                    self.form.provenance["grade"] = Loc(line=paragraph.line_at(lead.start() if lead else grade.start()))
 
     def _score_table(self) -> None:
         header: dict[int, str] | None = None
