@@ -23,7 +23,7 @@ from jixiao.parse.cells import year_of
 from jixiao.parse.numbers import parse_amount, parse_number, parse_rate
 from jixiao.read.source import Row
 
-_AMOUNT = re.compile(r"(\d[\d,，]*(?:\.\d+)?)\s*(?:余|多)?\s*(万元|亿元|元)(?!/)")
+_AMOUNT = re.compile(r"(\d[\d,，]*+(?:\.\d+)?+)\s*+(?:余|多)?+\s*+(万元|亿元|元)(?!/)")
 _RATE = re.compile(
     r"(执行率|完成率|完成预算(?:的)?|预算完成率)\s*(?:为|达到|是|约)?\s*[:：]?\s*"
     r"(\d+(?:\.\d+)?\s*[%％]|(?<=[为是])\s*[01](?![\d.．分%％]))"
@@ -36,6 +36,7 @@ _GRADE = re.compile(r"等[级次]\s*(?:为|是)?\s*[:：]?\s*[“\"「]?(优秀|
 _GRADE_LEAD = re.compile(r"(?:评价|自评|绩效)?$")
 _SENTENCE = re.compile(r"[^。；;！？]+[。；;！？]?")
 _CLAUSE_SPLIT = re.compile(r"[，,、：:；;]")
+_CLAUSE_MARKS = "，,、：:；;"
 _CLAUSE_END = re.compile(r"[，,；;。]")
 _ANALYSIS_END = re.compile(
     r"(情况|分析|原因|措施|说明|结果|综述|问题|建议|做法|结论|目标|概况|依据|评价|过程)[。.：:]?$"
@@ -131,10 +132,7 @@ def _figures(text: str, base: int, paragraph: _Text) -> _Figures:
     if "元" not in text and "率" not in text and "完成预算" not in text:
         return figures
     for match in _AMOUNT.finditer(text):
-        start = max(
-            (m.end() for m in _CLAUSE_SPLIT.finditer(text, 0, match.start())),
-            default=0,
-        )
+        start = max(text.rfind(mark, 0, match.start()) for mark in _CLAUSE_MARKS) + 1
         end_match = _CLAUSE_END.search(text, match.end())
         end = end_match.start() if end_match else len(text)
         name = _field_of(text[start : match.start()], text[match.end() : end])
