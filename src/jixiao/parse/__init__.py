@@ -41,8 +41,8 @@ def _title_kind(row: Row) -> str | None:
     if row.table and sum(1 for cell in row.cells if cell.text) > 1:
         return None
     text = row.text
-    if len(text) > 90:
-        return None
+    if len(text) > 90 or ("绩" not in text and "评" not in text and "决" not in text):
+        return None  # every title names 绩效, 自评 / 评价 or 决算 (spaced out or not)
     return _title_kind_of(text)
 
 
