@@ -222,7 +222,7 @@ def test_table_over_a_page_break_is_one_table(long_table: Source) -> None:
     assert [row.texts for row in rows[:1]] == [["一级指标", "三级指标", "年度指标值", "实际完成值"]]
     assert len(rows) == 1 + len(INDICATORS)  # the repeated header is dropped
     assert [row.texts[1:] for row in rows[1:]] == [list(item) for item in INDICATORS]
-    pages = [row.page for row in rows]
+    pages = [row.page or 0 for row in rows]
     assert pages == sorted(pages) and pages[0] == 1 and pages[-1] >= 2
 
 
@@ -281,7 +281,7 @@ def test_wrapped_lines_are_joined_into_paragraphs_across_pages(narrative: tuple[
     assert source.lines == paragraphs
     assert [row.texts for row in source.rows] == [[text] for text in paragraphs]
     assert not any(row.table for row in source.rows)
-    assert source.rows[0].page == 1 and source.rows[-1].page >= 2
+    assert source.rows[0].page == 1 and (source.rows[-1].page or 0) >= 2
 
 
 def test_headings_and_list_items_at_the_margin() -> None:
@@ -469,3 +469,28 @@ def test_speed_is_near_raw_pdfium_text_extraction(long_table: Source, narrative:
 
     ratio = _best(lambda: read_pdf(data, "speed.pdf")) / _best(raw_text)
     assert ratio < 2.5, f"{ratio:.2f}× pdfium's raw text extraction"
+
+
+def test_cell_finder_agrees_with_cell_of_and_crosses_cells(form_pdf: bytes) -> None:
+    """The reader's per-page cell finder answers exactly as the plain functions, points on lines included."""
+    import random
+
+    from jixiao.read.layout import Cells, cell_of, crosses_cells, find_grids
+    from jixiao.read.pdf import _shapes, _View
+
+    document = pdfium.PdfDocument(form_pdf)
+    page = document[0]
+    grids, _ = find_grids(_shapes(page, _View(page)).rules)
+    assert grids
+    finder = Cells(grids)
+    chance = random.Random(4)
+    xs = sorted({x for grid in grids for x in grid.xs})
+    ys = sorted({y for grid in grids for y in grid.ys})
+    points = [(x + dx, y + dy) for x in xs for y in ys for dx in (-2.0, -1.0, 0.0, 1.0, 2.0) for dy in (-2.0, 0.0, 2.0)]
+    points += [(chance.uniform(-5, 600), chance.uniform(-5, 850)) for _ in range(2000)]
+    for x, y in points:
+        assert finder.of(x, y) == cell_of(grids, x, y)
+        for width in (0.5, 3.0, 40.0):
+            assert finder.crosses(x, x + width, y) == crosses_cells(grids, x, x + width, y)
+    page.close()
+    document.close()

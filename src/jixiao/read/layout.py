@@ -283,12 +283,6 @@ def _find(parent: list[int], item: int) -> int:
     return item
 
 
-def _union(parent: list[int], a: int, b: int) -> None:
-    ra, rb = _find(parent, a), _find(parent, b)
-    if ra != rb:
-        parent[max(ra, rb)] = min(ra, rb)
-
-
 def _near(lines: Sequence[_Line], pos: float) -> list[_Line]:
     return [line for line in lines if abs(line.pos - pos) <= SNAP]
 
@@ -382,7 +376,11 @@ def find_grids(rules: Iterable[tuple[float, float, float, float]]) -> tuple[list
         for v_index in by_x[lo:hi]:
             v = vertical[v_index]
             if v.a - SNAP <= h.pos <= v.b + SNAP:
-                _union(parent, h_index, count + v_index)
+                ra, rb = _find(parent, h_index), _find(parent, count + v_index)
+                if ra < rb:
+                    parent[rb] = ra
+                elif rb < ra:
+                    parent[ra] = rb
     components: dict[int, tuple[list[_Line], list[_Line]]] = {}
     for index in range(len(parent)):
         root = _find(parent, index)

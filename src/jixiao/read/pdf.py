@@ -390,6 +390,7 @@ def _text(textpage: pdfium.PdfTextPage, view: _View, grids: list[Grid]) -> _Text
     upright = not view.rotation
     left, page_top = view.left, view.top
     cells = Cells(grids)
+    cell_of = cells.of
     boxes: list[Box] = []
     parts: list[str] = []
     r_x0 = r_top = r_x1 = r_bottom = 0.0
@@ -409,7 +410,7 @@ def _text(textpage: pdfium.PdfTextPage, view: _View, grids: list[Grid]) -> _Text
 
     def add(piece: str, x0: float, top: float, x1: float, bottom: float, space: bool) -> None:
         nonlocal parts, r_x0, r_top, r_x1, r_bottom, r_key
-        key = cells.of((x0 + x1) / 2, (top + bottom) / 2) if grids else None
+        key = cell_of((x0 + x1) / 2, (top + bottom) / 2) if grids else None
         height = bottom - top
         if parts and (
             key != r_key
