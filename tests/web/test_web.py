@@ -289,3 +289,10 @@ def test_downloads_of_one_document(app: FastAPI, store: Store, accounts: dict[st
     assert report.status_code == 200 and "职工技能提升培训专项" in report.text
     data = json.loads(browser.get(f"/documents/{document_id}/jixiao.json").content)
     assert data["format"] == "jixiao/1" and len(data["forms"]) == 2
+
+
+def test_responses_say_how_long_the_server_took(app: FastAPI, accounts: dict[str, Account]) -> None:
+    browser = _browser(app, accounts["viewer"])
+    for path in ("/documents", "/dashboard", "/forms.csv"):
+        timing = browser.get(path).headers.get("server-timing", "")
+        assert timing.startswith("app;dur=") and float(timing.split("=", 1)[1]) >= 0, (path, timing)

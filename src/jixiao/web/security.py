@@ -15,6 +15,7 @@ from __future__ import annotations
 import hmac
 import os
 import secrets
+import time
 from http.cookies import SimpleCookie
 from typing import Any
 
@@ -102,7 +103,11 @@ CSP = (
 
 
 class SecurityHeaders:
-    """Headers every response gets: no framing, no sniffing, scripts from this server only."""
+    """Headers every response gets: no framing, no sniffing, scripts from this server only.
+
+    Also ``Server-Timing: app;dur=…``, the milliseconds from the request reaching the app to its
+    response starting, so a load test can tell the server's own time from time spent queueing.
+    """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -112,10 +117,13 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
 
+        started = time.perf_counter()
+
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 present = {name.lower() for name, _ in headers}
+                headers.append((b"server-timing", f"app;dur={(time.perf_counter() - started) * 1000:.1f}".encode()))
                 for name, value in (
                     (b"x-content-type-options", b"nosniff"),
                     (b"x-frame-options", b"DENY"),
