@@ -4,8 +4,10 @@ A value is reused while the store is unchanged (its revision, the newest audit
 entry, is the same), and for a few seconds after it changes. Once older than
 that, the old value is still served while a background thread computes the new
 one, so no viewer waits for a recomputation except the very first. Under a
-stream of edits, facet counts and dashboard figures therefore lag the data by a
-few seconds (the dashboard says when its figures were computed).
+stream of edits, dashboard charts (and the few facet counts the in-memory index
+of :mod:`jixiao.store.facets` does not cover: findings searched by text or by
+form) therefore lag the data by a few seconds; the dashboard says when its
+charts were drawn.
 """
 
 from __future__ import annotations

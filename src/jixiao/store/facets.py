@@ -8,12 +8,17 @@ them rarely hits. Here each table's rows are bit positions and each value of
 each dimension a bit set (a Python int), so any combination of scope and
 filters is a few AND and ``bit_count`` operations: well under a millisecond.
 
+The dashboard draws from the same sets: each form row also keeps the figures
+its charts need.
+
 The sets follow the audit log: every change to documents, forms or findings
 is recorded with the document it touched, and only that document's rows are
-read again. The index is therefore exact as of the newest audit entry it has
-seen; it is also rebuilt from scratch in the background every few minutes, so a
-change made without an audit entry (there is none today) cannot leave it wrong
-for long.
+read again (~5 ms a change with 10,000 forms). The index is therefore exact as
+of the newest audit entry it has seen. On PostgreSQL an entry can commit after
+one with a larger id; it is applied at the next change (entries are looked at
+again ``LOOKBACK`` ids back). The index is also rebuilt from scratch in the
+background every few minutes, so a change made without an audit entry (there
+is none today) cannot leave it wrong for long.
 """
 
 from __future__ import annotations
@@ -56,9 +61,9 @@ def positions(mask: int) -> list[int]:
     return out
 
 
-def _bits(positions: Iterable[int]) -> int:
+def _bits(places: Iterable[int]) -> int:
     """The bit set with these positions (built through bytes: linear, unlike OR-ing one bit at a time)."""
-    chosen = list(positions)
+    chosen = list(places)
     if not chosen:
         return 0
     buffer = bytearray(max(chosen) // 8 + 1)
