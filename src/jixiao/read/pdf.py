@@ -179,7 +179,7 @@ def _form_child(form: _Handle, index: int) -> _Handle:
     return _form_object(form, ctypes.c_ulong(index))  # type: ignore[no-any-return]  # an unsigned long index
 
 
-_PATH, _FORM, _IMAGE = raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM, raw.FPDF_PAGEOBJ_IMAGE
+_FORM, _IMAGE = raw.FPDF_PAGEOBJ_FORM, raw.FPDF_PAGEOBJ_IMAGE
 _MOVETO, _BEZIERTO = raw.FPDF_SEGMENT_MOVETO, raw.FPDF_SEGMENT_BEZIERTO
 
 
@@ -295,10 +295,8 @@ def _walk(
             out.truncated = True
             return
         handle = get(parent, index)
-        kind = _object_type(handle)
-        if kind == _PATH:
-            if not _draw_mode(handle, fill_at, stroke_at):
-                continue
+        # Only a path has a draw mode: asking for it first spares most objects a type query.
+        if _draw_mode(handle, fill_at, stroke_at):
             # A colour shows unless fully transparent or white (white lines are invisible on paper).
             stroked = bool(ints[1]) and (
                 not _stroke_color(handle, r_at, g_at, b_at, a_at)
@@ -326,6 +324,7 @@ def _walk(
             out.objects = seen
             _path_rules(handle, matrix, view, out, (stroked, filled), scratch)
             continue
+        kind = _object_type(handle)
         if kind != _FORM and kind != _IMAGE:
             continue
         _matrix(handle, left_at)
