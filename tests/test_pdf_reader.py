@@ -13,8 +13,6 @@ import html
 import io
 import re
 import time
-from collections.abc import Callable
-from typing import Any
 
 import pdfplumber
 import pypdfium2 as pdfium
@@ -441,35 +439,6 @@ def test_reading_is_bounded_per_page(monkeypatch: pytest.MonkeyPatch, form_pdf: 
 def test_pdf_bytes_are_routed_to_the_pdf_reader(form_pdf: bytes, form: Source) -> None:
     source = read_bytes(form_pdf, "named_wrongly.docx")
     assert (source.format, source.lines) == ("pdf", form.lines)
-
-
-def _best(action: Callable[[], Any], repeat: int = 5) -> float:
-    """Least CPU time of a few runs: on a shared machine, wall time measures the neighbours."""
-    best = float("inf")
-    for _ in range(repeat):
-        started = time.process_time()
-        action()
-        best = min(best, time.process_time() - started)
-    return best
-
-
-def test_speed_is_near_raw_pdfium_text_extraction(long_table: Source, narrative: tuple[list[str], Source]) -> None:
-    """Reading costs little more than pdfium's own text extraction of the same pages (the floor)."""
-    paragraphs, _ = narrative
-    data = render("".join(f"<p>{html.escape(text)}</p>" for text in paragraphs) + PROJECT_FORM, HEADED)
-
-    def raw_text() -> None:
-        document = pdfium.PdfDocument(data)
-        for index in range(len(document)):
-            page = document[index]
-            textpage = page.get_textpage()
-            textpage.get_text_range()
-            textpage.close()
-            page.close()
-        document.close()
-
-    ratio = _best(lambda: read_pdf(data, "speed.pdf")) / _best(raw_text)
-    assert ratio < 2.5, f"{ratio:.2f}× pdfium's raw text extraction"
 
 
 def test_cell_finder_agrees_with_cell_of_and_crosses_cells(form_pdf: bytes) -> None:
