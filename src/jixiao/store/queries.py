@@ -185,67 +185,74 @@ def _chosen(table: Table, filters: Filters, names: tuple[str, ...]) -> dict[str,
     return out
 
 
-def _indexed_documents(session: Session, index: Index, actor: Principal, filters: Filters) -> list[Facet]:
-    table = index.documents
-    chosen = _chosen(table, filters, DOCUMENT_DIMENSIONS)
-    if filters.q:
+FacetSpec = tuple[str, str, Mapping[Any, str] | None]  # dimension, heading, labels of its values
+_DEPARTMENT: FacetSpec = ("department", "部门", None)
+_YEAR: FacetSpec = ("year", "年度", None)
+_KIND: FacetSpec = ("kind", "类型", KIND_LABELS)
+_GRADE: FacetSpec = ("grade", "等级", None)
+_ERRORS: FacetSpec = ("errors", "错误", {"1": "有错误", "0": "无错误"})
+_CHECK: FacetSpec = ("check", "检查项", None)
+DOCUMENT_FACETS: tuple[FacetSpec, ...] = (_DEPARTMENT, _YEAR, _KIND, _GRADE, _ERRORS, _CHECK)
+FORM_FACETS: tuple[FacetSpec, ...] = (
+    _DEPARTMENT,
+    _YEAR,
+    _KIND,
+    _GRADE,
+    ("status", "状态", STATE_LABELS),
+    _ERRORS,
+    _CHECK,
+)
+FINDING_FACETS: tuple[FacetSpec, ...] = (
+    _DEPARTMENT,
+    ("severity", "严重程度", SEVERITY_LABELS),
+    ("decision", "审核结论", FINDING_LABELS),
+    _CHECK,
+)
+
+
+def _indexed(
+    session: Session,
+    table: Table,
+    actor: Principal,
+    filters: Filters,
+    dimensions: tuple[str, ...],
+    specs: tuple[FacetSpec, ...],
+    *,
+    by_document: bool,
+    searchable: bool,
+) -> list[Facet]:
+    """Facets of one table of the index under the list's filters (and its document and search box)."""
+    chosen = _chosen(table, filters, dimensions)
+    if by_document and filters.document is not None:
+        chosen["document"] = table.documents(filters.document)
+    if searchable and filters.q:
         chosen["q"] = table.search(filters.q.casefold())
-    return _from_index(
+    return _from_index(session, table, actor, chosen, list(specs))
+
+
+def _indexed_documents(session: Session, index: Index, actor: Principal, filters: Filters) -> list[Facet]:
+    return _indexed(
         session,
-        table,
+        index.documents,
         actor,
-        chosen,
-        [
-            ("department", "部门", None),
-            ("year", "年度", None),
-            ("kind", "类型", KIND_LABELS),
-            ("grade", "等级", None),
-            ("errors", "错误", {"1": "有错误", "0": "无错误"}),
-            ("check", "检查项", None),
-        ],
+        filters,
+        DOCUMENT_DIMENSIONS,
+        DOCUMENT_FACETS,
+        by_document=False,
+        searchable=True,
     )
 
 
 def _indexed_forms(session: Session, index: Index, actor: Principal, filters: Filters) -> list[Facet]:
-    table = index.forms
-    chosen = _chosen(table, filters, FORM_DIMENSIONS)
-    if filters.document is not None:
-        chosen["document"] = table.documents(filters.document)
-    if filters.q:
-        chosen["q"] = table.search(filters.q.casefold())
-    return _from_index(
-        session,
-        table,
-        actor,
-        chosen,
-        [
-            ("department", "部门", None),
-            ("year", "年度", None),
-            ("kind", "类型", KIND_LABELS),
-            ("grade", "等级", None),
-            ("status", "状态", STATE_LABELS),
-            ("errors", "错误", {"1": "有错误", "0": "无错误"}),
-            ("check", "检查项", None),
-        ],
+    return _indexed(
+        session, index.forms, actor, filters, FORM_DIMENSIONS, FORM_FACETS, by_document=True, searchable=True
     )
 
 
 def _indexed_findings(session: Session, index: Index, actor: Principal, filters: Filters) -> list[Facet]:
-    table = index.findings
-    chosen = _chosen(table, filters, ("department", "year", "severity", "decision", "check"))
-    if filters.document is not None:
-        chosen["document"] = table.documents(filters.document)
-    return _from_index(
-        session,
-        table,
-        actor,
-        chosen,
-        [
-            ("department", "部门", None),
-            ("severity", "严重程度", SEVERITY_LABELS),
-            ("decision", "审核结论", FINDING_LABELS),
-            ("check", "检查项", None),
-        ],
+    dimensions = ("department", "year", "severity", "decision", "check")
+    return _indexed(
+        session, index.findings, actor, filters, dimensions, FINDING_FACETS, by_document=True, searchable=False
     )
 
 
