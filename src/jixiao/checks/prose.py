@@ -293,6 +293,8 @@ _AFTER_CHARS = frozenset("以左上多余")
 
 
 def _bound(text: str, start: int, end: int) -> str | None:
+    """The bound a word beside a number sets (以上, 不超过, 约 …); most numbers have none, which two
+    character tests tell before any pattern runs."""
     window = text[max(0, start - 4) : start]
     before = _BOUND_BEFORE.search(window) if not _BOUND_CHARS.isdisjoint(window) else None
     after = None
@@ -332,7 +334,6 @@ def figures(text: str) -> tuple[Figure, ...]:
     if not any(digit in text for digit in "0123456789"):
         return ()
     found: list[Figure] = []
-    size = len(text)
     for match in _FIGURE.finditer(text):
         whole, fraction, more1, mult, more2, unit = match.groups()
         if "," in whole:
@@ -344,11 +345,7 @@ def figures(text: str) -> tuple[Figure, ...]:
         else:
             factor = _COUNT_FACTORS[mult]
         start, end = match.span()
-        bound: str | None = None
-        if not _BOUND_CHARS.isdisjoint(text[start - 4 if start > 4 else 0 : start]) or (
-            end < size and (text[end] in _AFTER_CHARS or text[end].isspace())
-        ):
-            bound = _bound(text, start, end)  # most amounts have no bound word beside them
+        bound = _bound(text, start, end)
         if more1 or more2:
             bound = bound or ">="
         found.append(
