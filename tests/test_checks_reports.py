@@ -183,6 +183,12 @@ def test_template_alternatives_and_placeholders() -> None:
     assert findings[0].severity == "warning"
 
 
+def test_a_placeholder_inside_another_is_listed_once() -> None:
+    lines = ["2022年度某局部门决算", "本年度开展（具体请填写）活动，此处填写XX。"]
+    findings = _review(_report(lines), lines, "report.template_residue")
+    assert [f.found for f in findings] == ["(具体请填写)；此处填写；XX"]
+
+
 def test_real_comparisons_are_not_residue() -> None:
     lines = [
         "2022年度某局部门决算",
