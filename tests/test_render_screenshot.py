@@ -8,48 +8,22 @@ Screenshots go to ``tests/artifacts/`` (ignored by git through its own ``.gitign
 
 from __future__ import annotations
 
-import os
 import re
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from headless import require_chromium
 from jixiao.render.outputs import write_review_outputs
 from test_render_html import sample_document, sample_lines
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 
-if not CHROMIUM.exists() and not os.environ.get("CI"):
-    pytest.skip("no /usr/bin/chromium here (apt-get install chromium fonts-noto-cjk)", allow_module_level=True)
+require_chromium()
 
-from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def playwright() -> Iterator[Playwright]:
-    with sync_playwright() as p:
-        yield p
-
-
-@pytest.fixture(scope="module")
-def browser(playwright: Playwright) -> Iterator[Browser]:
-    assert CHROMIUM.exists(), "CI must have /usr/bin/chromium (.ci/run installs it)"
-    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-    yield browser
-    browser.close()
+from playwright.sync_api import Browser, Page, expect  # noqa: E402
 
 
 class Offline:

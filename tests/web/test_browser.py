@@ -7,7 +7,6 @@ network. Screenshots of the main pages go to ``tests/artifacts/web/`` (ignored b
 from __future__ import annotations
 
 import io
-import os
 import re
 import socket
 import subprocess
@@ -21,25 +20,15 @@ import openpyxl
 import pytest
 
 from conftest import EXAMPLES, PROJECT_EXAMPLE, SEEDS, Account
+from headless import require_chromium
 from jixiao.store.db import Store
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "web"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 SEED = "002_fab8c720e2459c6c.txt"
 
-if not CHROMIUM.exists() and not os.environ.get("CI"):
-    pytest.skip("no /usr/bin/chromium here (apt-get install chromium fonts-noto-cjk)", allow_module_level=True)
+require_chromium()
 
-from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Page, expect  # noqa: E402
 
 
 def _free_port() -> int:
@@ -86,20 +75,6 @@ def server(store: Store, accounts: dict[str, Account], tmp_path: Path) -> Iterat
         process.terminate()
         process.wait(timeout=20)
         log.close()
-
-
-@pytest.fixture(scope="module")
-def playwright() -> Iterator[Playwright]:
-    with sync_playwright() as p:
-        yield p
-
-
-@pytest.fixture(scope="module")
-def chromium(playwright: Playwright) -> Iterator[Browser]:
-    assert CHROMIUM.exists(), "CI must have /usr/bin/chromium (.ci/run installs it)"
-    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-    yield browser
-    browser.close()
 
 
 class Session:
@@ -154,7 +129,7 @@ def shot(page: Page, name: str, backend: str) -> None:
 
 
 def test_the_whole_workflow_in_a_browser(
-    chromium: Browser, server: str, store: Store, accounts: dict[str, Account], tmp_path: Path
+    browser: Browser, server: str, store: Store, accounts: dict[str, Account], tmp_path: Path
 ) -> None:
     backend = "sqlite" if store.is_sqlite else "postgresql"
     bad = tmp_path / "坏文件.docx"
@@ -164,7 +139,7 @@ def test_the_whole_workflow_in_a_browser(
     if seed.exists():
         uploads.insert(0, seed)
 
-    filer = Session(chromium, server)
+    filer = Session(browser, server)
     page = filer.page
     page.goto(f"{server}/login")
     shot(page, "login", backend)
@@ -229,7 +204,7 @@ def test_the_whole_workflow_in_a_browser(
     filer.close()
 
     # the reviewer accepts a finding, returns the form, and looks at the dashboard
-    reviewer = Session(chromium, server)
+    reviewer = Session(browser, server)
     reviewer.login(accounts["reviewer"])
     page = reviewer.page
     page.goto(form_url)
@@ -248,7 +223,7 @@ def test_the_whole_workflow_in_a_browser(
     reviewer.close()
 
     # the department sees what was sent back
-    filer = Session(chromium, server)
+    filer = Session(browser, server)
     filer.login(accounts["filer"])
     filer.page.goto(f"{server}/returned")
     expect(filer.page.locator("h1")).to_have_text("退回整改的问题")
@@ -256,7 +231,7 @@ def test_the_whole_workflow_in_a_browser(
     filer.close()
 
     # another department's filer is refused
-    other = Session(chromium, server)
+    other = Session(browser, server)
     other.login(accounts["filer_other"])
     other.page.goto(form_url)
     expect(other.page.locator(".alert-error")).to_contain_text("未找到该对象，或您无权查看")
