@@ -285,8 +285,6 @@ def _walk(
     fill_at, stroke_at = scratch.int_at
     r_at, g_at, b_at, a_at = scratch.uint_at
     left_at, bottom_at, right_at, top_at = scratch.float_at[:4]
-    upright = not view.rotation
-    left, top = view.left, view.top
     seen = out.objects
     for index in range(count(parent)):
         seen += 1
@@ -309,15 +307,7 @@ def _walk(
             if not (stroked or filled):
                 continue
             if depth == 0 and _bounds(handle, left_at, bottom_at, right_at, top_at):
-                if upright:
-                    x0, y0, x1, y1 = floats[0], floats[1], floats[2], floats[3]
-                    if x0 > x1:
-                        x0, x1 = x1, x0
-                    if y0 > y1:
-                        y0, y1 = y1, y0
-                    box = (x0 - left, top - y1, x1 - left, top - y0)
-                else:
-                    box = view.box(floats[0], floats[1], floats[2], floats[3])
+                box = view.box(floats[0], floats[1], floats[2], floats[3])
                 if min(box[2] - box[0], box[3] - box[1]) <= MAX_THICK:
                     rules.append(box)
                     continue
@@ -386,8 +376,6 @@ def _text(textpage: pdfium.PdfTextPage, view: _View, grids: list[Grid]) -> _Text
     address = _Handle(_address(handle))
     rect = (ctypes.c_float * 4)()  # FS_RECTF: left, top, right, bottom
     rect_at = ctypes.byref(rect)
-    upright = not view.rotation
-    left, page_top = view.left, view.top
     cells = Cells(grids)
     cell_of = cells.of
     boxes: list[Box] = []
@@ -398,13 +386,6 @@ def _text(textpage: pdfium.PdfTextPage, view: _View, grids: list[Grid]) -> _Text
 
     def box(index: int) -> tuple[float, float, float, float]:
         _char_box(address, index, rect_at)
-        if upright:
-            x0, y0, x1, y1 = rect[0], rect[1], rect[2], rect[3]
-            if x0 > x1:
-                x0, x1 = x1, x0
-            if y0 > y1:
-                y0, y1 = y1, y0
-            return x0 - left, page_top - y1, x1 - left, page_top - y0
         return view.box(rect[0], rect[1], rect[2], rect[3])
 
     def add(piece: str, x0: float, top: float, x1: float, bottom: float, space: bool) -> None:
