@@ -261,7 +261,7 @@ def _resolve_department(label: str, form: DepartmentForm) -> Group | None:
 
 
 def _resolve_project_layout(
-    label: str, form: ProjectForm | DepartmentForm, stems: tuple[list[str], list[str]] | None = None
+    label: str, form: ProjectForm | DepartmentForm, stems: tuple[list[str], list[str]]
 ) -> Group | None:
     """The funds row (预算执行率), indicator row, level-1 or level-2 group a narrative label names."""
     key = vocab.unquoted(label)
@@ -275,7 +275,7 @@ def _resolve_project_layout(
             return Group(row.name, row.weight, row.score)
     if not bare:
         return None
-    level1_stems, level2_stems = stems or _row_stems(form)
+    level1_stems, level2_stems = stems
     level1 = [row for row, stem in zip(form.indicators, level1_stems, strict=True) if stem == bare]
     if level1:
         return _rows_group(f"{bare}指标", level1)
@@ -287,12 +287,6 @@ def _resolve_project_layout(
 
 def _row_stems(form: ProjectForm | DepartmentForm) -> tuple[list[str], list[str]]:
     return [_level_stem(row.level1) for row in form.indicators], [_level_stem(row.level2) for row in form.indicators]
-
-
-def _resolve(label: str, form: ProjectForm | DepartmentForm) -> Group | None:
-    if isinstance(form, DepartmentForm) and form.layout == "framework":
-        return _resolve_department(label, form)
-    return _resolve_project_layout(label, form)
 
 
 class _Resolver:
@@ -741,8 +735,9 @@ def _breakdown_findings(report: ReportForm, form: ProjectForm) -> Iterator[Draft
         return
     loc = report.provenance.get("score_breakdown")
     line = loc.line if loc is not None else report.line
+    resolve = _Resolver(form)
     for name, stated in report.score_breakdown.items():
-        group = _resolve(name, form)
+        group = resolve(name)
         if group is None or group.score is None or _close(stated, group.score):
             continue
         yield Draft(
