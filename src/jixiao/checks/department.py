@@ -17,10 +17,10 @@ from decimal import Decimal
 from typing import Any
 
 from jixiao import vocab
+from jixiao.checks.prose import clean_line
 from jixiao.checks.registry import Context, Draft, check
 from jixiao.checks.totals import as_decimal, fmt, half_unit
 from jixiao.model import DepartmentForm, Form, Indicator
-from jixiao.parse.numbers import normalize
 
 _ZERO = Decimal(0)
 _HUNDRED = Decimal(100)
@@ -318,17 +318,17 @@ def _segments(text: str) -> Iterator[tuple[str, int]]:
         yield match.group(), match.start()
 
 
-def _clean(cell: str) -> str:
-    return normalize(vocab.clean_text(cell))
-
-
 def _narrative(dept: DepartmentForm, ctx: Context) -> list[tuple[int, str]]:
-    """The form's narrative cells, line by line: the lines above its indicator table."""
+    """The form's narrative cells, line by line: the lines above its indicator table (read once per form)."""
+    return ctx.cached("dept_narrative", dept, lambda: _read_narrative(dept, ctx))
+
+
+def _read_narrative(dept: DepartmentForm, ctx: Context) -> list[tuple[int, str]]:
     table = [row.line for row in dept.indicators] + [sub.line for sub in dept.subtotals.values() if sub.line]
     last = (min(table) - 1) if table else (dept.end_line or dept.line)
     out = []
     for number in range(dept.line, min(last, len(ctx.lines)) + 1):
-        cells = [_clean(cell) for cell in ctx.lines[number - 1].split("\t")]
+        cells = [clean_line(cell) for cell in ctx.lines[number - 1].split("\t")]
         text = "\t".join(cell for cell in cells if cell)
         if text:
             out.append((number, text))
@@ -336,13 +336,17 @@ def _narrative(dept: DepartmentForm, ctx: Context) -> list[tuple[int, str]]:
 
 
 def stated_ratios(dept: DepartmentForm, ctx: Context) -> list[Stated]:
-    """Every ratio the form states: in a row's 计算分析情况, or in its narrative."""
+    """Every ratio the form states: in a row's 计算分析情况, or in its narrative (read once per form)."""
+    return ctx.cached("stated_ratios", dept, lambda: _read_stated_ratios(dept, ctx))
+
+
+def _read_stated_ratios(dept: DepartmentForm, ctx: Context) -> list[Stated]:
     found: list[Stated] = []
     for index, row in enumerate(dept.indicators):
         spec = _BY_NAME.get(vocab.unquoted(row.name or ""))
         if row.basis is None:
             continue
-        basis = _clean(row.basis)
+        basis = clean_line(row.basis)
         for segment, _ in _segments(basis):
             for stated_spec, value, places, position in _stated_in(segment, spec):
                 found.append(
@@ -472,7 +476,7 @@ def _row_ratio(row: Indicator, name: str, stated: list[Stated], narrative: list[
     """The value of the row's ratio: written in its 计算分析情况, else in the narrative."""
     pattern = _DIRECTION_STEMS.get(name)
     if pattern is not None:
-        for text in (_clean(row.basis or ""), *narrative):
+        for text in (clean_line(row.basis or ""), *narrative):
             match = pattern.search(text)
             if match:
                 return Decimal(match["pct"]) / _HUNDRED

@@ -23,6 +23,7 @@ from typing import NamedTuple
 from jixiao import vocab
 from jixiao.checks.registry import Context
 from jixiao.model import DepartmentForm, Form, ProjectForm, ReportForm, ReportProject
+from jixiao.parse.numbers import normalize
 
 # ---- text normalisation ------------------------------------------------------------------------
 
@@ -50,6 +51,14 @@ def clean(text: str) -> str:
     if "**" in text:
         text = _BOLD.sub("", text).strip()
     return text
+
+
+@lru_cache(maxsize=8192)
+def clean_line(text: str) -> str:
+    """A source line or cell as the table-minded checks read it: no artefacts, ASCII digits and signs
+    (thousands separators dropped, so offsets differ from the line's), single spaces. Kept per text:
+    a report's lines are read by its outline, accounts and department checks alike."""
+    return normalize(vocab.clean_text(text))
 
 
 # ---- paragraphs ---------------------------------------------------------------------------------

@@ -17,10 +17,10 @@ from decimal import Decimal
 
 from jixiao import vocab
 from jixiao.checks import prose
+from jixiao.checks.prose import clean_line
 from jixiao.checks.registry import Context, Draft, check
 from jixiao.checks.totals import fmt
 from jixiao.model import DepartmentForm, Form, ProjectForm, ReportForm
-from jixiao.parse.numbers import normalize
 
 # ---- the text of a report ------------------------------------------------------------------------
 
@@ -49,11 +49,6 @@ class ReportText:
             return 0
         index = max(0, bisect.bisect_right(self.starts, position) - 1)
         return self.lines[index][0]
-
-
-def clean_line(text: str) -> str:
-    """A source line as the checks read it: no artefacts, ASCII digits and signs, single spaces."""
-    return normalize(vocab.clean_text(text))
 
 
 def report_text(form: Form, ctx: Context) -> ReportText:
