@@ -184,3 +184,32 @@ def test_framework_row_from_a_dump_that_lost_its_grid_reads_in_order() -> None:
     form = _framework_form(["投入", "目标设定", "绩效目标合理性  10  10  9  目标基本合理"])
     row = form.indicators[0]
     assert (row.reference_weight, row.weight, row.score) == (Decimal(10), Decimal(10), Decimal(9))
+
+
+CONTINUED_TABLE = "\n".join(
+    [
+        "项目支出绩效自评表",
+        "（2023年度）",
+        "项目名称\t职工书屋建设",
+        "绩效指标\t一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\t偏差原因分析及改进措施",
+        "\t产出指标（50分）\t数量指标\t新建书屋数\t≥10个\t10个\t20\t20\t",
+        "\t\t质量指标\t图书入库率\t100%\t100%\t20\t20\t",
+        "第 1 页，共 2 页",
+        "绩效指标\t一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\t偏差原因分析及改进措施",
+        "\t\t时效指标\t年底前完成\t12月\t12月\t10\t10\t",
+        "\t满意度指标（10分）\t服务对象满意度指标\t职工满意度\t≥90%\t95%\t10\t10\t",
+        "总分\t\t\t\t\t\t60\t60\t",
+    ]
+)
+
+
+def test_indicator_header_repeated_on_a_new_page_is_no_indicator() -> None:
+    """A table continued on the next page repeats its header row: it is not read as an indicator, and the
+    rows after it keep the group of the merged 一级指标 cell that runs on from the page before."""
+    forms = parse_source(read_text(CONTINUED_TABLE, "continued.txt"))
+    form = forms[0]
+    assert isinstance(form, ProjectForm)
+    assert [row.name for row in form.indicators] == ["新建书屋数", "图书入库率", "年底前完成", "职工满意度"]
+    assert form.indicators[2].level1 is not None and form.indicators[2].level1.startswith("产出指标")
+    assert form.indicators[2].level2 == "时效指标"
+    assert form.total_score == Decimal(60)

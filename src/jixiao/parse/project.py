@@ -282,6 +282,8 @@ class ProjectParser:
             return
         if self._grade_row(row):
             return
+        if self._try_indicator_header(row):
+            return  # the header again: a table continued on a new page repeats it; the levels carry on
         self._indicator_row(row)
 
     def _total_row(self, row: Row) -> None:
