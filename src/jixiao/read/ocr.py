@@ -4,7 +4,10 @@ Text comes from RapidOCR (``rapidocr_onnxruntime``, the ``jixiao[ocr]`` extra;
 its Chinese models ship inside the wheel, nothing is downloaded). One engine
 is built per process, on first use, because building it takes seconds.
 
-A page image is read in two passes. OpenCV morphology finds the table rules
+A page image is first turned level when the scan is askew: the long
+straight rules of a form show by how much (a page fed a degree or two off
+square draws a table's rules across several point rows, and its cells would
+no longer line up). It is then read in two passes. OpenCV morphology finds the table rules
 (long thin runs of dark pixels, horizontal and vertical); they become the
 same ruling segments a PDF draws, so ``read/layout.py`` rebuilds cells and
 merges exactly as for a text PDF. The rules are then painted out so the text
@@ -20,6 +23,7 @@ so the layout tolerances in points hold for both.
 from __future__ import annotations
 
 import io
+import math
 import re
 import threading
 from collections.abc import Sequence
@@ -34,7 +38,16 @@ if TYPE_CHECKING:
 
     Gray = npt.NDArray[np.uint8]
 
-__all__ = ["MAX_IMAGE_PAGES", "MAX_PIXELS", "OCR_DPI", "OCR_PAGE_SECONDS", "engine", "ocr_page", "read_image"]
+__all__ = [
+    "MAX_IMAGE_PAGES",
+    "MAX_PIXELS",
+    "OCR_DPI",
+    "OCR_PAGE_SECONDS",
+    "engine",
+    "ocr_page",
+    "read_image",
+    "skew_angle",
+]
 
 OCR_DPI = 200
 OCR_PAGE_SECONDS = 30.0  # more time the guard grants per page sent to OCR (~5 s a page idle, 3× that under load)
@@ -94,6 +107,56 @@ def _candidates(image: Gray, pixels: float) -> tuple[list[_Segment], list[_Segme
             (int(x), int(y), int(x + w), int(y + h)) for x, y, w, h in (stats[index][:4] for index in range(1, count))
         ])  # fmt: skip
     return found[0], found[1], flat, tall
+
+
+_MAX_SKEW = 5.0  # degrees: a page fed askew into a scanner; more is a page turned on purpose, left as it is
+_MIN_SKEW = 0.1  # degrees: less moves a rule across the page by under a point, which the grid's snapping absorbs
+
+
+def skew_angle(image: Gray) -> float:
+    """The angle in degrees (counter-clockwise) that levels the page's long straight rules; 0.0 without any.
+
+    A rule drawn askew survives a one-pixel-high opening as a staircase of
+    short runs, which 8-connectivity chains into one component; a component
+    a quarter of the page wide is a rule, and a line fitted through its
+    pixels gives its slope. The median over the rules, weighted by length,
+    is the page's skew.
+    """
+    cv2, numpy = _modules()
+    width = image.shape[1]
+    ink = cv2.adaptiveThreshold(255 - image, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY, 15, -2)
+    ink = cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_RECT, (1, 3)))  # a hairline's steps then touch
+    runs = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(10, width // 80), 1)))
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(runs, connectivity=8)
+    slopes: list[tuple[float, int]] = []
+    for index in range(1, count):
+        x, y, w, h = (int(value) for value in stats[index][:4])
+        if w < width / 4 or h > w * 0.1:
+            continue
+        ys, xs = numpy.nonzero(labels[y : y + h, x : x + w] == index)
+        slopes.append((float(numpy.polyfit(xs, ys, 1)[0]), w))
+    if not slopes:
+        return 0.0
+    slopes.sort()
+    half, seen = sum(w for _, w in slopes) / 2, 0
+    for slope, w in slopes:
+        seen += w
+        if seen >= half:
+            angle = math.degrees(math.atan(slope))
+            return angle if _MIN_SKEW <= abs(angle) <= _MAX_SKEW else 0.0
+    return 0.0
+
+
+def _levelled(image: Gray) -> Gray:
+    """The page turned level (see :func:`skew_angle`), the corners it uncovers white."""
+    angle = skew_angle(image)
+    if not angle:
+        return image
+    cv2, _ = _modules()
+    height, width = image.shape
+    turn = cv2.getRotationMatrix2D((width / 2, height / 2), angle, 1.0)
+    levelled: Gray = cv2.warpAffine(image, turn, (width, height), flags=cv2.INTER_LINEAR, borderValue=255)
+    return levelled
 
 
 def _on_grid(segment: _Segment, horizontal: bool, grids: list[Grid], scale: float) -> bool:
@@ -208,6 +271,7 @@ def _without_echoes(boxes: list[Box]) -> list[Box]:
 def ocr_page(image: Gray, number: int, points_per_pixel: float) -> Page:
     """One grey page image into a page of blocks (coordinates converted to points)."""
     scale = points_per_pixel
+    image = _levelled(image)
     grids, cleaned = _table_rules(image, scale)
     result, _ = engine()(cleaned, return_word_box=True)
     boxes = _without_echoes([box for entry in result or [] for box in _pieces(entry, scale, grids)])
