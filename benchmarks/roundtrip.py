@@ -1,6 +1,7 @@
 """Round trip: render every seed gold document, read the file back, score it against the gold.
 
-    python benchmarks/roundtrip.py --to xlsx|docx|pdf|html|scanned|all [--out DIR] [--template region|NAME] [--verbose]
+    python benchmarks/roundtrip.py --to xlsx|docx|pdf|html|scanned|writer-pdf|calc-pdf|all [--skew DEGREES]
+        [--out DIR] [--template region|NAME] [--verbose]
 
 Each gold document (../shared/corpus/seeds/gold/*.json) is rendered with
 ``jixiao.render.forms.render_document`` (by default in its region's layout:
@@ -11,8 +12,15 @@ extraction F1 is printed per format.
 
 ``--to scanned`` renders the PDF, rasterises every page at 200 dpi (grey, with
 pypdfium2) into an image-only PDF, as a scanner would, and reads that back
-through OCR (the ``jixiao[ocr]`` extra; goal F1 ≥ 0.95). OCR takes seconds a
-page, so ``all`` does not include it.
+through OCR (the ``jixiao[ocr]`` extra; goal F1 ≥ 0.95). ``--skew 0.8`` turns
+each page image by that many degrees first, as a page fed askew into a scanner.
+OCR takes seconds a page, so ``all`` does not include it.
+
+``--to writer-pdf`` and ``--to calc-pdf`` render the docx (or the xlsx) and
+have LibreOffice export it as PDF, as a department exporting from Word, WPS or
+Excel would: a second PDF producer beside WeasyPrint, which draws and orders
+its text its own way (fallback fonts, tables split over pages with their
+header row repeated). They need LibreOffice (``soffice``).
 
 Provenance is rewritten here, never in src: a gold ``line`` counts lines of
 the original text dump, while an extracted form's ``line`` counts lines of the
@@ -38,6 +46,7 @@ import pypdfium2 as pdfium
 
 from jixiao.parse.jsonin import load_document
 from jixiao.pipeline import extract_file
+from jixiao.read.convert import soffice_path
 from jixiao.render.forms import FORMATS, TEMPLATES, render_document
 from jixiao.render.jsonout import document_to_dict
 from jixiao.rules.profile import profile_name_for
@@ -68,8 +77,9 @@ def _align_lines(pred: dict[str, Any], gold: dict[str, Any]) -> bool:
 SCAN_DPI = 200
 
 
-def scanned(pdf: bytes) -> bytes:
-    """The PDF as a scanner gives it back: each page an image at :data:`SCAN_DPI`, no text layer."""
+def scanned(pdf: bytes, skew: float = 0.0) -> bytes:
+    """The PDF as a scanner gives it back: each page an image at :data:`SCAN_DPI`, no text layer, turned
+    ``skew`` degrees counter-clockwise (the uncovered corners white)."""
     document = pdfium.PdfDocument(pdf)
     try:
         images = [
@@ -77,12 +87,34 @@ def scanned(pdf: bytes) -> bytes:
         ]
     finally:
         document.close()
+    if skew:
+        images = [image.convert("L").rotate(skew, resample=3, fillcolor=255) for image in images]  # 3: bicubic
     buffer = io.BytesIO()
     images[0].save(buffer, "PDF", resolution=SCAN_DPI, save_all=True, append_images=images[1:])
     return buffer.getvalue()
 
 
-def run(fmt: str, gold_dir: Path, out: Path, template: str, verbose: bool) -> dict[str, Any]:
+_EXPORTED = {"writer-pdf": "docx", "calc-pdf": "xlsx"}  # the format LibreOffice exports to PDF
+
+
+def exported_pdf(data: bytes, suffix: str) -> bytes:
+    """``data`` (a docx or xlsx) exported as PDF by LibreOffice."""
+    soffice = soffice_path()
+    if soffice is None:
+        raise SystemExit("writer-pdf / calc-pdf need LibreOffice (soffice)")
+    with tempfile.TemporaryDirectory() as temp:
+        folder = Path(temp)
+        source = folder / f"document.{suffix}"
+        source.write_bytes(data)
+        subprocess.run(
+            [soffice, "--headless", "--norestore", f"-env:UserInstallation={(folder / 'profile').as_uri()}",
+             "--convert-to", "pdf", "--outdir", str(folder), str(source)],
+            check=True, capture_output=True, timeout=300,
+        )  # fmt: skip
+        return (folder / "document.pdf").read_bytes()
+
+
+def run(fmt: str, gold_dir: Path, out: Path, template: str, verbose: bool, skew: float = 0.0) -> dict[str, Any]:
     out.mkdir(parents=True, exist_ok=True)
     render_time = extract_time = 0.0
     notes: list[str] = []
@@ -91,11 +123,14 @@ def run(fmt: str, gold_dir: Path, out: Path, template: str, verbose: bool) -> di
         gold = json.loads(path.read_text(encoding="utf-8"))
         chosen = _template(gold, template)
         start = time.perf_counter()
-        data = render_document(load_document(path), "pdf" if fmt == "scanned" else fmt, template=chosen)  # type: ignore[arg-type]
+        made = "pdf" if fmt == "scanned" else _EXPORTED.get(fmt, fmt)
+        data = render_document(load_document(path), made, template=chosen)  # type: ignore[arg-type]
         if fmt == "scanned":
-            data = scanned(data)
+            data = scanned(data, skew)
+        elif fmt in _EXPORTED:
+            data = exported_pdf(data, made)
         render_time += time.perf_counter() - start
-        rendered = out / f"{path.stem}.{'pdf' if fmt == 'scanned' else fmt}"
+        rendered = out / f"{path.stem}.{'pdf' if fmt == 'scanned' or fmt in _EXPORTED else fmt}"
         rendered.write_bytes(data)
         start = time.perf_counter()
         document = extract_file(rendered)
@@ -130,7 +165,8 @@ def run(fmt: str, gold_dir: Path, out: Path, template: str, verbose: bool) -> di
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--to", required=True, choices=[*FORMATS, "scanned", "all"])
+    parser.add_argument("--to", required=True, choices=[*FORMATS, "scanned", *_EXPORTED, "all"])
+    parser.add_argument("--skew", type=float, default=0.0, help="scanned: turn each page image by so many degrees")
     parser.add_argument("--out", type=Path, help="keep the rendered files and their extractions here")
     parser.add_argument("--template", default="region", choices=["region", *TEMPLATES])
     parser.add_argument("--gold", type=Path, default=SHARED / "corpus" / "seeds" / "gold")
@@ -144,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as temp:
         for fmt in formats:
             out = (args.out / fmt if args.to == "all" else args.out) if args.out else Path(temp) / fmt
-            row = run(fmt, args.gold, out, args.template, args.verbose)
+            row = run(fmt, args.gold, out, args.template, args.verbose, args.skew)
             print(
                 f"{fmt:8s} {row['files']:5d} {row['f1']:7.4f} {row['precision']:7.4f} {row['recall']:7.4f} "
                 f"{row['tp']:5d} {row['fn']:4d} {row['fp']:4d} {row['render_s']:9.2f} {row['extract_s']:9.2f}"
