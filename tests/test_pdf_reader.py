@@ -9,9 +9,13 @@ built with pypdfium2 or by hand.
 
 from __future__ import annotations
 
+import collections
+import gc
 import html
 import io
 import re
+from collections.abc import Callable
+from typing import Any
 
 import pdfplumber
 import pypdfium2 as pdfium
@@ -443,10 +447,10 @@ def test_cell_finder_agrees_with_cell_of_and_crosses_cells(form_pdf: bytes) -> N
     import random
 
     from jixiao.read.layout import Cells, cell_of, crosses_cells, find_grids
-    from jixiao.read.pdf import _shapes, _View
+    from jixiao.read.pdf import _address, _close_page, _Handle, _load_page, _shapes, _View
 
     document = pdfium.PdfDocument(form_pdf)
-    page = document[0]
+    page = _load_page(_Handle(_address(document.raw)), 0)
     grids, _ = find_grids(_shapes(page, _View(page)).rules)
     assert grids
     finder = Cells(grids)
@@ -459,5 +463,84 @@ def test_cell_finder_agrees_with_cell_of_and_crosses_cells(form_pdf: bytes) -> N
         assert finder.of(x, y) == cell_of(grids, x, y)
         for width in (0.5, 3.0, 40.0):
             assert finder.crosses(x, x + width, y) == crosses_cells(grids, x, x + width, y)
-    page.close()
+    _close_page(page)
     document.close()
+
+
+# ---- pdfium handles and the collector ---------------------------------------------------------------
+
+_HANDLES = ("_load_page", "_close_page", "_load_textpage", "_close_textpage")
+
+
+def _count_handles(monkeypatch: pytest.MonkeyPatch) -> collections.Counter[str]:
+    """Count every page and text page the reader opens and closes through pdfium's own API."""
+    counts: collections.Counter[str] = collections.Counter()
+
+    def counted(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+        def call(*args: Any) -> Any:
+            counts[name] += 1
+            return function(*args)
+
+        return call
+
+    for name in _HANDLES:
+        monkeypatch.setattr(pdf_module, name, counted(name, getattr(pdf_module, name)))
+    return counts
+
+
+def test_every_page_and_text_page_is_closed(form_pdf: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
+    counts = _count_handles(monkeypatch)
+    pages = len(pdfium.PdfDocument(form_pdf))
+    for _ in range(40):
+        read_pdf(form_pdf, "form.pdf")
+    assert counts["_load_page"] == counts["_close_page"] == 40 * pages
+    assert counts["_load_textpage"] == counts["_close_textpage"] == 40 * pages
+
+
+def test_a_page_that_fails_midway_is_still_closed(form_pdf: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
+    counts = _count_handles(monkeypatch)
+
+    def damaged(*args: Any) -> Any:
+        raise pdfium.PdfiumError("damaged")
+
+    monkeypatch.setattr(pdf_module, "_text", damaged)
+    with pytest.raises(ReadError, match="页面都已损坏"):
+        read_pdf(form_pdf, "form.pdf")
+    assert counts["_load_page"] == counts["_close_page"] >= 1
+    assert counts["_load_textpage"] == counts["_close_textpage"] >= 1
+
+    def bug(*args: Any) -> Any:
+        raise ZeroDivisionError
+
+    monkeypatch.setattr(pdf_module, "_shapes", bug)
+    with pytest.raises(ZeroDivisionError):
+        read_pdf(form_pdf, "form.pdf")
+    assert counts["_load_page"] == counts["_close_page"]
+
+
+def test_collector_is_paused_while_reading_and_restored_after(form_pdf: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[bool] = []
+    read_page = pdf_module._read_page
+
+    def watched(*args: Any) -> None:
+        seen.append(gc.isenabled())
+        read_page(*args)
+
+    monkeypatch.setattr(pdf_module, "_read_page", watched)
+    was = gc.isenabled()
+    try:
+        gc.enable()
+        read_pdf(form_pdf, "form.pdf")
+        assert seen and not any(seen)
+        assert gc.isenabled()
+        with pytest.raises(ReadError):
+            read_pdf(form_pdf[: len(form_pdf) // 3], "cut.pdf")
+        assert gc.isenabled()
+        gc.disable()
+        read_pdf(form_pdf, "form.pdf")
+        assert not gc.isenabled()  # a caller's paused collector stays paused
+    finally:
+        if was:
+            gc.enable()
+        else:
+            gc.disable()

@@ -38,6 +38,7 @@ part, with a note, so no page can take unbounded time.
 from __future__ import annotations
 
 import ctypes
+import gc
 import itertools
 import re
 import threading
@@ -173,6 +174,15 @@ _segment_type = _lean("FPDFPathSegment_GetType", _I)
 _segment_close = _lean("FPDFPathSegment_GetClose", _I)
 _char_box = _lean("FPDFText_GetLooseCharBox", _I)
 _map_error = _lean("FPDFText_HasUnicodeMapError", _I)
+_load_page = _lean("FPDF_LoadPage", _Handle)
+_close_page = _lean("FPDF_ClosePage", None)
+_load_textpage = _lean("FPDFText_LoadPage", _Handle)
+_close_textpage = _lean("FPDFText_ClosePage", None)
+_page_box = _lean("FPDF_GetPageBoundingBox", _I)
+_page_rotation = _lean("FPDFPage_GetRotation", _I)
+_count_chars = _lean("FPDFText_CountChars", _I)
+_get_text = _lean("FPDFText_GetText", _I)
+_get_unicode = _lean("FPDFText_GetUnicode", ctypes.c_uint)
 
 
 def _form_child(form: _Handle, index: int) -> _Handle:
@@ -186,10 +196,14 @@ _MOVETO, _BEZIERTO = raw.FPDF_SEGMENT_MOVETO, raw.FPDF_SEGMENT_BEZIERTO
 class _View:
     """PDF user space → points from the top left of the page as displayed."""
 
-    def __init__(self, page: pdfium.PdfPage) -> None:
-        left, bottom, right, top = page.get_bbox()
+    def __init__(self, page: _Handle) -> None:
+        rect = (ctypes.c_float * 4)()  # FS_RECTF: left, top, right, bottom
+        turns = _page_rotation(page)
+        if not _page_box(page, ctypes.byref(rect)) or turns < 0:
+            raise pdfium.PdfiumError("页面边界或旋转无法读取")
+        left, top, right, bottom = rect
         self.left, self.bottom, self.right, self.top = left, bottom, right, top
-        self.rotation = page.get_rotation() % 360
+        self.rotation = turns * 90 % 360
         if self.rotation in (90, 270):
             self.width, self.height = top - bottom, right - left
         else:
@@ -242,7 +256,7 @@ def _path_rules(
     for index in range(_count_segments(handle)):
         segment = _segment(handle, index)
         _segment_point(segment, at_x, at_y)
-        x, y = floats[0], floats[1]
+        x, y = floats[:2]
         point = view.point(a * x + c * y + e, b * x + d * y + f)
         kind = _segment_type(segment)
         if kind == _MOVETO or not subpaths:
@@ -296,18 +310,26 @@ def _walk(
         # Only a path has a draw mode: asking for it first spares most objects a type query.
         if _draw_mode(handle, fill_at, stroke_at):
             # A colour shows unless fully transparent or white (white lines are invisible on paper).
-            stroked = bool(ints[1]) and (
-                not _stroke_color(handle, r_at, g_at, b_at, a_at)
-                or (uints[3] > 0 and min(uints[0], uints[1], uints[2]) < 235)
-            )
-            filled = ints[0] != 0 and (
-                not _fill_color(handle, r_at, g_at, b_at, a_at)
-                or (uints[3] > 0 and min(uints[0], uints[1], uints[2]) < 235)
-            )
+            # Out-parameters are read as one slice: a ctypes array's slice costs less than two of its items.
+            fill_mode, stroke = ints[:2]
+            stroked = filled = False
+            if stroke:
+                if _stroke_color(handle, r_at, g_at, b_at, a_at):
+                    red, green, blue, alpha = uints[:4]
+                    stroked = alpha > 0 and (red < 235 or green < 235 or blue < 235)
+                else:
+                    stroked = True
+            if fill_mode:
+                if _fill_color(handle, r_at, g_at, b_at, a_at):
+                    red, green, blue, alpha = uints[:4]
+                    filled = alpha > 0 and (red < 235 or green < 235 or blue < 235)
+                else:
+                    filled = True
             if not (stroked or filled):
                 continue
             if depth == 0 and _bounds(handle, left_at, bottom_at, right_at, top_at):
-                box = view.box(floats[0], floats[1], floats[2], floats[3])
+                x0, y0, x1, y1 = floats[:4]
+                box = view.box(x0, y0, x1, y1)
                 if min(box[2] - box[0], box[3] - box[1]) <= MAX_THICK:
                     rules.append(box)
                     continue
@@ -333,9 +355,9 @@ def _walk(
     out.objects = seen
 
 
-def _shapes(page: pdfium.PdfPage, view: _View) -> _Shapes:
+def _shapes(page: _Handle, view: _View) -> _Shapes:
     out = _Shapes()
-    _walk(_Handle(_address(page.raw)), False, _IDENTITY, view, out, 0, _Scratch())
+    _walk(page, False, _IDENTITY, view, out, 0, _Scratch())
     return out
 
 
@@ -352,7 +374,19 @@ _WORD = re.compile(r"[^\s\x00]+")
 _SAMPLE = 8  # every so many words, pdfium is asked whether the character had a Unicode mapping
 
 
-def _text(textpage: pdfium.PdfTextPage, view: _View, grids: list[Grid]) -> _Text:
+def _page_text(textpage: _Handle, count: int) -> str:
+    """The first ``count`` characters of the page's text, one per character index (pdfium's text is UTF-16)."""
+    if not count:
+        return ""
+    buffer = ctypes.create_string_buffer(2 * (count + 1))
+    written = _get_text(textpage, 0, count, buffer)
+    text = buffer.raw[: 2 * max(written - 1, 0)].decode("utf-16-le", "ignore")
+    if len(text) != count:  # characters outside the BMP: index the page one character at a time
+        text = "".join(chr(_get_unicode(textpage, index) or 0x20) for index in range(count))
+    return text
+
+
+def _text(textpage: _Handle, view: _View, grids: list[Grid]) -> _Text:
     """The page's text as runs (see the module doc).
 
     pdfium's page text separates words, lines and far-apart text with spaces
@@ -364,16 +398,15 @@ def _text(textpage: pdfium.PdfTextPage, view: _View, grids: list[Grid]) -> _Text
     its line, in its table cell and close after it; the run's state is kept in
     local variables, as this loop is most of the reader's own time per page.
     """
-    handle = textpage.raw
-    count = raw.FPDFText_CountChars(handle)
+    address = textpage
+    count = _count_chars(textpage)
+    if count < 0:
+        raise pdfium.PdfiumError("文字层无法读取")
     truncated = count > MAX_CHARS
     count = min(count, MAX_CHARS)
-    text = textpage.get_text_range(0, count) if count else ""
-    if len(text) != count:  # characters outside the BMP: index the page one character at a time
-        text = "".join(chr(raw.FPDFText_GetUnicode(handle, index) or 0x20) for index in range(count))
+    text = _page_text(textpage, count)
     if _COMPAT_CHARS.search(text):  # rare: translating every page costs more than looking
         text = text.translate(_COMPAT)
-    address = _Handle(_address(handle))
     rect = (ctypes.c_float * 4)()  # FS_RECTF: left, top, right, bottom
     rect_at = ctypes.byref(rect)
     cells = Cells(grids)
@@ -386,7 +419,8 @@ def _text(textpage: pdfium.PdfTextPage, view: _View, grids: list[Grid]) -> _Text
 
     def box(index: int) -> tuple[float, float, float, float]:
         _char_box(address, index, rect_at)
-        return view.box(rect[0], rect[1], rect[2], rect[3])
+        x0, top, x1, bottom = rect[:4]
+        return view.box(x0, top, x1, bottom)
 
     def add(piece: str, x0: float, top: float, x1: float, bottom: float, space: bool) -> None:
         nonlocal parts, r_x0, r_top, r_x1, r_bottom, r_key
@@ -471,11 +505,15 @@ class _Plan:
     notes: list[str] = field(default_factory=list)
 
 
-def _read_page(document: pdfium.PdfDocument, number: int, plan: _Plan) -> None:
-    """Read one page's text layer into ``plan``, or mark the page for OCR; a damaged page is skipped with a note."""
-    try:
-        page = document[number - 1]
-    except pdfium.PdfiumError:
+def _read_page(document: _Handle, number: int, plan: _Plan) -> None:
+    """Read one page's text layer into ``plan``, or mark the page for OCR; a damaged page is skipped with a note.
+
+    The page and its text page are pdfium's own handles, closed here as soon
+    as the page is read: pypdfium2's page objects would add a finalizer and
+    bookkeeping per page for a lifetime this function already bounds.
+    """
+    page = _load_page(document, number - 1)
+    if not page:
         plan.notes.append(f"第 {number} 页已损坏，已跳过")
         return
     try:
@@ -487,16 +525,18 @@ def _read_page(document: pdfium.PdfDocument, number: int, plan: _Plan) -> None:
         grids, complete = find_grids(shapes.rules)
         if not complete:
             plan.notes.append(f"第 {number} 页线条过多，未识别其中的表格")
-        textpage = page.get_textpage()
+        textpage = _load_textpage(page)
+        if not textpage:
+            raise pdfium.PdfiumError("文字层无法读取")
         try:
             found = _text(textpage, view, grids)
         finally:
-            textpage.close()
+            _close_textpage(textpage)
     except pdfium.PdfiumError:
         plan.notes.append(f"第 {number} 页已损坏，已跳过")
         return
     finally:
-        page.close()
+        _close_page(page)
     if found.truncated:
         plan.notes.append(f"第 {number} 页文字过多（超过 {MAX_CHARS} 个字符），只读取了前一部分")
     area = view.width * view.height
@@ -562,7 +602,23 @@ def _pages_text(numbers: list[int]) -> str:
 
 
 def read_pdf(data: bytes, path: str) -> Source:
-    """Read a PDF into lines and rows; see the module doc. Raise :class:`ReadError` when it cannot be read."""
+    """Read a PDF into lines and rows; see the module doc. Raise :class:`ReadError` when it cannot be read.
+
+    The cyclic collector is paused while the file is read: the reader makes
+    no reference cycles, yet its thousands of small objects a page would set
+    off collections that find nothing. The collector's state is restored
+    whatever happens.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _read(data, path)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _read(data: bytes, path: str) -> Source:
     with _pdfium_lock:
         document = _open(data)
         try:
@@ -574,8 +630,9 @@ def read_pdf(data: bytes, path: str) -> Source:
             plan = _Plan()
             if b"%%EOF" not in data[-2048:]:
                 plan.notes.append("PDF 文件末尾不完整（可能被截断），已尽量读取")
+            handle = _Handle(_address(document.raw))
             for number in range(1, count + 1):
-                _read_page(document, number, plan)
+                _read_page(handle, number, plan)
             if plan.ocr:
                 _ocr_pages(document, plan)
         finally:
