@@ -38,6 +38,7 @@ part, with a note, so no page can take unbounded time.
 from __future__ import annotations
 
 import ctypes
+import functools
 import gc
 import itertools
 import re
@@ -143,20 +144,26 @@ class _Handle(ctypes.c_void_p):
     """A pdfium handle as returned: a subclass, so ctypes keeps the object and passes it back unconverted."""
 
 
-def _lean(name: str, restype: Any) -> Any:
+def _lean(name: str, restype: Any, *, quick: bool = True) -> Any:
     """pypdfium2's binding of a pdfium function again, untyped: handles and buffers go in as they are.
 
     pypdfium2's typed pointers make and check a Python object per argument,
     per call and per returned handle; a page asks pdfium a few hundred times,
     and that was most of the reader's own time per page. Every argument given
     is a :class:`_Handle`, a ``byref`` buffer or a small ``int`` (a C int).
+    A ``quick`` function (a lookup taking a microsecond) keeps the GIL: letting
+    it go and taking it back cost more than the call itself. Loading and
+    closing a page, which take milliseconds, let other threads run.
     """
-    function = ctypes.CFUNCTYPE(restype)(_address(getattr(raw, name)))
+    prototype = ctypes.PYFUNCTYPE if quick else ctypes.CFUNCTYPE
+    function = prototype(restype)(_address(getattr(raw, name)))
     function.argtypes = None  # type: ignore[assignment]  # untyped: arguments passed as given
     return function
 
 
 _I = ctypes.c_int
+# Array types made once: ``c_float * 4`` builds a new type at every evaluation.
+_Ints2, _Uints4, _Floats4, _Floats6 = ctypes.c_int * 2, ctypes.c_uint * 4, ctypes.c_float * 4, ctypes.c_float * 6
 _count_page_objects = _lean("FPDFPage_CountObjects", _I)
 _page_object = _lean("FPDFPage_GetObject", _Handle)
 _count_form_objects = _lean("FPDFFormObj_CountObjects", _I)
@@ -174,14 +181,14 @@ _segment_type = _lean("FPDFPathSegment_GetType", _I)
 _segment_close = _lean("FPDFPathSegment_GetClose", _I)
 _char_box = _lean("FPDFText_GetLooseCharBox", _I)
 _map_error = _lean("FPDFText_HasUnicodeMapError", _I)
-_load_page = _lean("FPDF_LoadPage", _Handle)
-_close_page = _lean("FPDF_ClosePage", None)
-_load_textpage = _lean("FPDFText_LoadPage", _Handle)
-_close_textpage = _lean("FPDFText_ClosePage", None)
+_load_page = _lean("FPDF_LoadPage", _Handle, quick=False)
+_close_page = _lean("FPDF_ClosePage", None, quick=False)
+_load_textpage = _lean("FPDFText_LoadPage", _Handle, quick=False)
+_close_textpage = _lean("FPDFText_ClosePage", None, quick=False)
 _page_box = _lean("FPDF_GetPageBoundingBox", _I)
 _page_rotation = _lean("FPDFPage_GetRotation", _I)
 _count_chars = _lean("FPDFText_CountChars", _I)
-_get_text = _lean("FPDFText_GetText", _I)
+_get_text = _lean("FPDFText_GetText", _I, quick=False)
 _get_unicode = _lean("FPDFText_GetUnicode", ctypes.c_uint)
 
 
@@ -197,7 +204,7 @@ class _View:
     """PDF user space → points from the top left of the page as displayed."""
 
     def __init__(self, page: _Handle) -> None:
-        rect = (ctypes.c_float * 4)()  # FS_RECTF: left, top, right, bottom
+        rect = _Floats4()  # FS_RECTF: left, top, right, bottom
         turns = _page_rotation(page)
         if not _page_box(page, ctypes.byref(rect)) or turns < 0:
             raise pdfium.PdfiumError("页面边界或旋转无法读取")
@@ -230,16 +237,26 @@ class _View:
         return min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)
 
 
+def _floats(buffer: Any) -> memoryview[float]:
+    """A ctypes float array as a memoryview: ``tolist()`` reads it whole, cheaper than ctypes items or slices."""
+    return memoryview(buffer).cast("B").cast("f")
+
+
 class _Scratch:
     """Out-parameters for pdfium, one buffer each, passed by reference (pdfium is used under one lock)."""
 
     def __init__(self) -> None:
-        self.ints = (ctypes.c_int * 2)()
-        self.uints = (ctypes.c_uint * 4)()
-        self.floats = (ctypes.c_float * 6)()
+        self.ints = _Ints2()
+        self.uints = _Uints4()
+        self.floats = _Floats6()
+        self.bounds = _Floats4()
         self.int_at = tuple(ctypes.byref(self.ints, 4 * k) for k in range(2))
         self.uint_at = tuple(ctypes.byref(self.uints, 4 * k) for k in range(4))
         self.float_at = tuple(ctypes.byref(self.floats, 4 * k) for k in range(6))
+        self.bound_at = tuple(ctypes.byref(self.bounds, 4 * k) for k in range(4))
+        self.int_view = memoryview(self.ints).cast("B").cast("i")
+        self.uint_view = memoryview(self.uints).cast("B").cast("I")
+        self.bound_view = _floats(self.bounds)
 
 
 def _path_rules(
@@ -295,10 +312,12 @@ def _walk(
     """
     count, get = (_count_form_objects, _form_child) if form else (_count_page_objects, _page_object)
     rules = out.rules
-    ints, uints, floats = scratch.ints, scratch.uints, scratch.floats
+    floats = scratch.floats
+    read_modes, read_colour, read_bounds = scratch.int_view.tolist, scratch.uint_view.tolist, scratch.bound_view.tolist
     fill_at, stroke_at = scratch.int_at
     r_at, g_at, b_at, a_at = scratch.uint_at
-    left_at, bottom_at, right_at, top_at = scratch.float_at[:4]
+    left_at, bottom_at, right_at, top_at = scratch.bound_at
+    matrix_at = scratch.float_at[0]
     seen = out.objects
     for index in range(count(parent)):
         seen += 1
@@ -310,27 +329,26 @@ def _walk(
         # Only a path has a draw mode: asking for it first spares most objects a type query.
         if _draw_mode(handle, fill_at, stroke_at):
             # A colour shows unless fully transparent or white (white lines are invisible on paper).
-            # Out-parameters are read as one slice: a ctypes array's slice costs less than two of its items.
-            fill_mode, stroke = ints[:2]
+            fill_mode, stroke = read_modes()
             stroked = filled = False
             if stroke:
                 if _stroke_color(handle, r_at, g_at, b_at, a_at):
-                    red, green, blue, alpha = uints[:4]
+                    red, green, blue, alpha = read_colour()
                     stroked = alpha > 0 and (red < 235 or green < 235 or blue < 235)
                 else:
                     stroked = True
             if fill_mode:
                 if _fill_color(handle, r_at, g_at, b_at, a_at):
-                    red, green, blue, alpha = uints[:4]
+                    red, green, blue, alpha = read_colour()
                     filled = alpha > 0 and (red < 235 or green < 235 or blue < 235)
                 else:
                     filled = True
             if not (stroked or filled):
                 continue
             if depth == 0 and _bounds(handle, left_at, bottom_at, right_at, top_at):
-                x0, y0, x1, y1 = floats[:4]
+                x0, y0, x1, y1 = read_bounds()
                 box = view.box(x0, y0, x1, y1)
-                if min(box[2] - box[0], box[3] - box[1]) <= MAX_THICK:
+                if box[2] - box[0] <= MAX_THICK or box[3] - box[1] <= MAX_THICK:
                     rules.append(box)
                     continue
             out.objects = seen
@@ -339,7 +357,7 @@ def _walk(
         kind = _object_type(handle)
         if kind != _FORM and kind != _IMAGE:
             continue
-        _matrix(handle, left_at)
+        _matrix(handle, matrix_at)
         total = _compose(tuple(floats), matrix)
         if kind == _IMAGE:
             # An image draws the unit square through its matrix.
@@ -374,13 +392,19 @@ _WORD = re.compile(r"[^\s\x00]+")
 _SAMPLE = 8  # every so many words, pdfium is asked whether the character had a Unicode mapping
 
 
+@functools.cache
+def _utf16_buffer(size: int) -> Any:
+    """The ctypes array type of ``size`` UTF-16 units, made once per size (sizes are powers of two)."""
+    return ctypes.c_uint16 * size
+
+
 def _page_text(textpage: _Handle, count: int) -> str:
     """The first ``count`` characters of the page's text, one per character index (pdfium's text is UTF-16)."""
     if not count:
         return ""
-    buffer = ctypes.create_string_buffer(2 * (count + 1))
+    buffer = _utf16_buffer(1 << count.bit_length())()  # room for the count and pdfium's NUL
     written = _get_text(textpage, 0, count, buffer)
-    text = buffer.raw[: 2 * max(written - 1, 0)].decode("utf-16-le", "ignore")
+    text = ctypes.string_at(buffer, 2 * max(written - 1, 0)).decode("utf-16-le", "ignore")
     if len(text) != count:  # characters outside the BMP: index the page one character at a time
         text = "".join(chr(_get_unicode(textpage, index) or 0x20) for index in range(count))
     return text
@@ -407,23 +431,71 @@ def _text(textpage: _Handle, view: _View, grids: list[Grid]) -> _Text:
     text = _page_text(textpage, count)
     if _COMPAT_CHARS.search(text):  # rare: translating every page costs more than looking
         text = text.translate(_COMPAT)
-    rect = (ctypes.c_float * 4)()  # FS_RECTF: left, top, right, bottom
+    rect = _Floats4()  # FS_RECTF: left, top, right, bottom
     rect_at = ctypes.byref(rect)
+    read_rect = _floats(rect).tolist
+    view_box = view.box
     cells = Cells(grids)
+    crosses = cells.crosses
+    # First the pieces, a line break as None; then the runs, in a loop of its own with every value a plain local.
+    pieces: list[tuple[str, float, float, float, float, bool] | None] = []
+    put = pieces.append
+    visible = sampled = unmapped = 0
+    end = 0
+    for number, match in enumerate(_WORD.finditer(text)):
+        start, stop = match.span()
+        between = text[end:start]
+        end = stop
+        if "\n" in between or "\r" in between:
+            put(None)
+        visible += stop - start
+        if number % _SAMPLE == 0:
+            sampled += 1
+            unmapped += _map_error(address, start) == 1
+        _char_box(address, start, rect_at)
+        left, above, right, below = read_rect()  # FS_RECTF order
+        first = view_box(left, above, right, below)
+        if stop - start > 1:
+            _char_box(address, stop - 1, rect_at)
+            left, above, right, below = read_rect()
+            last = view_box(left, above, right, below)
+        else:
+            last = first
+        x0, x1 = first[0], last[2]
+        top = first[1] if first[1] <= last[1] else last[1]
+        bottom = first[3] if first[3] >= last[3] else last[3]
+        height = first[3] - first[1]
+        if (
+            height > 0
+            and abs((first[1] + first[3]) - (last[1] + last[3])) <= height
+            and x1 >= x0
+            and not (grids and crosses(x0, x1, (top + bottom) / 2))
+        ):
+            put((match.group(), x0, top, x1, bottom, bool(between)))
+            continue
+        for index in range(start, stop):  # the end characters' boxes are known already
+            if index == start:
+                c_x0, c_top, c_x1, c_bottom = first
+            elif index == stop - 1:
+                c_x0, c_top, c_x1, c_bottom = last
+            else:
+                _char_box(address, index, rect_at)
+                left, above, right, below = read_rect()
+                c_x0, c_top, c_x1, c_bottom = view_box(left, above, right, below)
+            if c_x1 > c_x0 or c_bottom > c_top:
+                put((text[index], c_x0, c_top, c_x1, c_bottom, index == start and bool(between)))
     cell_of = cells.of
     boxes: list[Box] = []
     parts: list[str] = []
     r_x0 = r_top = r_x1 = r_bottom = 0.0
     r_key: tuple[int, int] | None = None
-    visible = sampled = unmapped = 0
-
-    def box(index: int) -> tuple[float, float, float, float]:
-        _char_box(address, index, rect_at)
-        x0, top, x1, bottom = rect[:4]
-        return view.box(x0, top, x1, bottom)
-
-    def add(piece: str, x0: float, top: float, x1: float, bottom: float, space: bool) -> None:
-        nonlocal parts, r_x0, r_top, r_x1, r_bottom, r_key
+    for piece in pieces:
+        if piece is None:
+            if parts:
+                boxes.append(Box(r_x0, r_top, r_x1, r_bottom, "".join(parts)))
+                parts = []
+            continue
+        chars, x0, top, x1, bottom, space = piece
         key = cell_of((x0 + x1) / 2, (top + bottom) / 2) if grids else None
         height = bottom - top
         if parts and (
@@ -447,38 +519,7 @@ def _text(textpage: _Handle, view: _View, grids: list[Grid]) -> _Text:
                 r_bottom = bottom
         else:
             r_x0, r_top, r_x1, r_bottom, r_key = x0, top, x1, bottom, key
-        parts.append(piece)
-
-    end = 0
-    for number, match in enumerate(_WORD.finditer(text)):
-        start, stop = match.span()
-        between = text[end:start]
-        end = stop
-        if parts and ("\n" in between or "\r" in between):
-            boxes.append(Box(r_x0, r_top, r_x1, r_bottom, "".join(parts)))
-            parts = []
-        visible += stop - start
-        if number % _SAMPLE == 0:
-            sampled += 1
-            unmapped += _map_error(address, start) == 1
-        first = box(start)
-        last = box(stop - 1) if stop - start > 1 else first
-        x0, x1 = first[0], last[2]
-        top = first[1] if first[1] <= last[1] else last[1]
-        bottom = first[3] if first[3] >= last[3] else last[3]
-        height = first[3] - first[1]
-        if (
-            height > 0
-            and abs((first[1] + first[3]) - (last[1] + last[3])) <= height
-            and x1 >= x0
-            and not (grids and cells.crosses(x0, x1, (top + bottom) / 2))
-        ):
-            add(match.group(), x0, top, x1, bottom, bool(between))
-            continue
-        for index in range(start, stop):  # the end characters' boxes are known already
-            c_x0, c_top, c_x1, c_bottom = first if index == start else last if index == stop - 1 else box(index)
-            if c_x1 > c_x0 or c_bottom > c_top:
-                add(text[index], c_x0, c_top, c_x1, c_bottom, index == start and bool(between))
+        parts.append(chars)
     if parts:
         boxes.append(Box(r_x0, r_top, r_x1, r_bottom, "".join(parts)))
     return _Text(boxes, text, unmapped / sampled if sampled else 0.0, visible, truncated)
