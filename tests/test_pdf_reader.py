@@ -544,3 +544,24 @@ def test_collector_is_paused_while_reading_and_restored_after(form_pdf: bytes, m
             gc.enable()
         else:
             gc.disable()
+
+
+def test_slot_edges_measured_at_once_agree_with_one_by_one() -> None:
+    """A grid line's edges answered in one pass equal the share of each interval measured on its own."""
+    import random
+
+    from jixiao.read.layout import _Line, _separated, _share
+
+    chance = random.Random(11)
+    for _ in range(3000):
+        edges = sorted({round(chance.uniform(0, 100), chance.choice((0, 1, 3))) for _ in range(chance.randint(2, 9))})
+        if len(edges) < 2:
+            continue
+        lines = []
+        for _ in range(chance.choice((1, 1, 1, 2, 3))):
+            a = chance.choice([*edges, round(chance.uniform(-10, 110), 1)])
+            b = chance.choice([*edges, round(chance.uniform(-10, 110), 1)])
+            lines.append(_Line(0.0, min(a, b), max(a, b)))
+        expected = [_share(lines, edges[k], edges[k + 1]) for k in range(len(edges) - 1)]
+        assert _separated(lines, edges) == expected, (lines, edges)
+    assert _separated([], [0.0, 1.0, 2.0]) == [False, False]

@@ -287,17 +287,42 @@ def _near(lines: Sequence[_Line], pos: float) -> list[_Line]:
     return [line for line in lines if abs(line.pos - pos) <= SNAP]
 
 
-def _coverage(lines: Sequence[_Line], a: float, b: float) -> float:
-    """Share of ``a``–``b`` covered by ``lines`` (all at the position in question)."""
+def _share(lines: Sequence[_Line], a: float, b: float) -> bool:
+    """Whether ``lines`` (all at the position in question, overlaps counted twice) cover ``_COVER`` of ``a``–``b``."""
     length = b - a
     if length <= 0:
-        return 0.0
+        return False  # an empty interval: nothing to cover
     total = 0.0
     for line in lines:
         covered = (line.b if line.b < b else b) - (line.a if line.a > a else a)
         if covered > 0:
             total += covered
-    return total / length
+    return total / length >= _COVER
+
+
+def _separated(lines: Sequence[_Line], edges: Sequence[float]) -> list[bool]:
+    """:func:`_share` of every interval between consecutive ``edges`` (ascending).
+
+    A grid asks this for every slot edge. Most grid lines are one merged
+    line: the intervals it fully covers are covered whole (their share is
+    exactly 1), those it misses not at all, so only the two at its ends are
+    measured; several lines are measured interval by interval.
+    """
+    count = len(edges) - 1
+    if not lines:
+        return [False] * count
+    if len(lines) > 1:
+        return [_share(lines, edges[k], edges[k + 1]) for k in range(count)]
+    line = lines[0]
+    out = [False] * count
+    inside = bisect.bisect_left(edges, line.a)  # first interval starting at or after the line's start
+    beyond = bisect.bisect_right(edges, line.b) - 1  # intervals before this one end at or before its end
+    if inside < beyond:
+        out[inside:beyond] = [True] * (beyond - inside)
+    for k in {inside - 1, beyond}:
+        if 0 <= k < count:
+            out[k] = _share(lines, edges[k], edges[k + 1])
+    return out
 
 
 def _slot_groups(xs: list[float], ys: list[float], horizontal: list[_Line], vertical: list[_Line]) -> list[list[int]]:
@@ -310,17 +335,11 @@ def _slot_groups(xs: list[float], ys: list[float], horizontal: list[_Line], vert
     parent = list(range(rows * cols))
     joins: list[tuple[int, int]] = []
     for c in range(1, cols):
-        at = _near(vertical, xs[c])
-        joins.extend(
-            (r * cols + c - 1, r * cols + c) for r in range(rows) if not at or _coverage(at, ys[r], ys[r + 1]) < _COVER
-        )
+        ruled = _separated(_near(vertical, xs[c]), ys)
+        joins.extend((r * cols + c - 1, r * cols + c) for r in range(rows) if not ruled[r])
     for r in range(1, rows):
-        at = _near(horizontal, ys[r])
-        joins.extend(
-            ((r - 1) * cols + c, r * cols + c)
-            for c in range(cols)
-            if not at or _coverage(at, xs[c], xs[c + 1]) < _COVER
-        )
+        ruled = _separated(_near(horizontal, ys[r]), xs)
+        joins.extend(((r - 1) * cols + c, r * cols + c) for c in range(cols) if not ruled[c])
     for a, b in joins:
         ra, rb = _find(parent, a), _find(parent, b)
         if ra < rb:
@@ -345,9 +364,8 @@ def _grid(horizontal: list[_Line], vertical: list[_Line]) -> Grid | None:
         groups = _slot_groups(xs, ys, horizontal, vertical)
     if len({g for row in groups for g in row}) < 2:
         return None  # a frame around text, not a table
-    top, bottom = _near(horizontal, ys[0]), _near(horizontal, ys[-1])
-    top_ruled = [_coverage(top, xs[c], xs[c + 1]) >= _COVER for c in range(len(xs) - 1)]
-    bottom_ruled = [_coverage(bottom, xs[c], xs[c + 1]) >= _COVER for c in range(len(xs) - 1)]
+    top_ruled = _separated(_near(horizontal, ys[0]), xs)
+    bottom_ruled = _separated(_near(horizontal, ys[-1]), xs)
     return Grid(xs, ys, groups, top_ruled, bottom_ruled)
 
 
