@@ -221,7 +221,10 @@ def _visual_lines(boxes: Iterable[Box]) -> list[list[Box]]:
 
 def _cell_text(boxes: Sequence[Box]) -> str:
     if len(boxes) == 1:  # most cells: one run, one line
-        return _WS.sub(" ", boxes[0].text).strip()
+        text = boxes[0].text
+        if text.isprintable() and "  " not in text:  # no whitespace but single ASCII spaces: nothing to squeeze
+            return text.strip()
+        return _WS.sub(" ", text).strip()
     text = ""
     for line in _visual_lines(boxes):
         text = join_wrapped(text, _join_pieces(line))
