@@ -258,11 +258,16 @@ def _merge_lines(items: list[tuple[float, float, float]]) -> list[_Line]:
     """(pos, a, b) segments into lines: same position within SNAP, spans joined across gaps up to SNAP."""
     items.sort()
     clusters: list[list[tuple[float, float, float]]] = []
+    last = 0.0
+    current: list[tuple[float, float, float]] = []
     for item in items:
-        if clusters and item[0] - clusters[-1][-1][0] <= SNAP:
-            clusters[-1].append(item)
+        pos = item[0]
+        if current and pos - last <= SNAP:
+            current.append(item)
         else:
-            clusters.append([item])
+            current = [item]
+            clusters.append(current)
+        last = pos
     lines: list[_Line] = []
     for cluster in clusters:
         pos = _median([item[0] for item in cluster])  # the cluster is sorted
@@ -328,20 +333,45 @@ def _separated(lines: Sequence[_Line], edges: Sequence[float]) -> list[bool]:
     return out
 
 
+class _Nearby:
+    """:func:`_near` for one set of lines, asked at many positions: by bisection when they come in position order.
+
+    A window twice ``SNAP`` wide is cut by bisection and then filtered by the
+    same test as ``_near``, so the answer, and its order, are the same.
+    """
+
+    __slots__ = ("_lines", "_positions")
+
+    def __init__(self, lines: list[_Line]) -> None:
+        positions = [line.pos for line in lines]
+        self._lines = lines
+        self._positions = positions if all(a <= b for a, b in itertools.pairwise(positions)) else None
+
+    def at(self, pos: float) -> list[_Line]:
+        if self._positions is None:
+            return _near(self._lines, pos)
+        low = bisect.bisect_left(self._positions, pos - 2 * SNAP)
+        high = bisect.bisect_right(self._positions, pos + 2 * SNAP)
+        return [line for line in self._lines[low:high] if abs(line.pos - pos) <= SNAP]
+
+
 def _slot_groups(xs: list[float], ys: list[float], horizontal: list[_Line], vertical: list[_Line]) -> list[list[int]]:
     """Each slot's cell: the smallest slot index of the slots it joins where no rule separates neighbours.
 
     Slots are joined in any order: a union keeps the smaller root, so each
-    cell's root is its first slot whatever the order.
+    cell's root is its first slot whatever the order. A parent therefore
+    always has a smaller index than its child, and the roots are read off in
+    one pass in index order.
     """
     rows, cols = len(ys) - 1, len(xs) - 1
     parent = list(range(rows * cols))
     joins: list[tuple[int, int]] = []
+    near_x, near_y = _Nearby(vertical), _Nearby(horizontal)
     for c in range(1, cols):
-        ruled = _separated(_near(vertical, xs[c]), ys)
+        ruled = _separated(near_x.at(xs[c]), ys)
         joins.extend((r * cols + c - 1, r * cols + c) for r in range(rows) if not ruled[r])
     for r in range(1, rows):
-        ruled = _separated(_near(horizontal, ys[r]), xs)
+        ruled = _separated(near_y.at(ys[r]), xs)
         joins.extend(((r - 1) * cols + c, r * cols + c) for c in range(cols) if not ruled[c])
     for a, b in joins:
         ra, rb = _find(parent, a), _find(parent, b)
@@ -349,7 +379,11 @@ def _slot_groups(xs: list[float], ys: list[float], horizontal: list[_Line], vert
             parent[rb] = ra
         elif rb < ra:
             parent[ra] = rb
-    return [[_find(parent, r * cols + c) for c in range(cols)] for r in range(rows)]
+    roots = parent
+    for index, up in enumerate(parent):
+        if up != index:
+            roots[index] = roots[up]  # already a root: ``up`` is smaller and was resolved before
+    return [roots[r * cols : (r + 1) * cols] for r in range(rows)]
 
 
 def _grid(horizontal: list[_Line], vertical: list[_Line]) -> Grid | None:
@@ -397,14 +431,17 @@ def find_grids(rules: Iterable[tuple[float, float, float, float]]) -> tuple[list
         for v_index in by_x[lo:hi]:
             v = vertical[v_index]
             if v.a - SNAP <= h.pos <= v.b + SNAP:
-                ra, rb = _find(parent, h_index), _find(parent, count + v_index)
+                ra = h_index if parent[h_index] == h_index else _find(parent, h_index)
+                rb = count + v_index
+                if parent[rb] != rb:
+                    rb = _find(parent, rb)
                 if ra < rb:
                     parent[rb] = ra
                 elif rb < ra:
                     parent[ra] = rb
     components: dict[int, tuple[list[_Line], list[_Line]]] = {}
-    for index in range(len(parent)):
-        root = _find(parent, index)
+    for index, up in enumerate(parent):
+        root = parent[index] = index if up == index else parent[up]  # a parent's index is smaller: resolved already
         hs, vs = components.setdefault(root, ([], []))
         if index < count:
             hs.append(horizontal[index])
