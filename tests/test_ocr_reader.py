@@ -21,7 +21,7 @@ import weasyprint
 from jixiao.read import ocr as ocr_module
 from jixiao.read.guard import guarded_read
 from jixiao.read.layout import Box
-from jixiao.read.ocr import OCR_DPI, engine, read_image, skew_angle
+from jixiao.read.ocr import OCR_DPI, engine, grey_levels, read_image, skew_angle
 from jixiao.read.pdf import read_pdf
 from jixiao.read.source import ReadError, Row, Source
 
@@ -153,6 +153,63 @@ def test_level_ruleless_and_turned_pages_are_not_deskewed(form_png: bytes) -> No
 def test_a_scan_fed_askew_reads_like_a_straight_one(form_png: bytes) -> None:
     """Askew by 1.5°, a table's rules cross several point rows: unlevelled, its cells no longer line up."""
     source = read_image(turned(form_png, 1.5), "askew.png")
+    assert [cells(row) for row in source.rows if row.table] == FORM_ROWS
+
+
+def sealed(png: bytes) -> bytes:
+    """The picture in colour with a red seal pressed over the funds rows (ink over print: multiplied)."""
+    from PIL import Image, ImageChops, ImageDraw, ImageFilter
+
+    page = Image.open(io.BytesIO(png)).convert("RGB")
+    seal = Image.new("RGB", page.size, (255, 255, 255))
+    width, height = page.size
+    centre_x, centre_y, radius = width // 2, height // 4, width // 8
+    draw = ImageDraw.Draw(seal)
+    draw.ellipse((centre_x - radius, centre_y - radius, centre_x + radius, centre_y + radius),
+                 outline=(215, 40, 50), width=max(4, radius // 14))  # fmt: skip
+    draw.regular_polygon((centre_x, centre_y, radius // 4), 5, fill=(215, 40, 50))
+    picture = ImageChops.multiply(page, seal.filter(ImageFilter.GaussianBlur(1.2)))
+    buffer = io.BytesIO()
+    picture.save(buffer, "PNG", dpi=(OCR_DPI, OCR_DPI))
+    return buffer.getvalue()
+
+
+def test_a_red_seal_is_erased_and_the_print_under_it_kept() -> None:
+    import numpy
+
+    page = numpy.full((40, 40, 3), 255, dtype=numpy.uint8)
+    page[:, 10:30] = (215, 40, 50)  # the seal's red
+    page[18:22, :] = (20, 15, 15)  # a rule of black print running under it
+    grey = grey_levels(page)
+    assert grey[5, 20] == 255 and grey[35, 15] == 255  # the seal is gone, its edge too
+    assert grey[20, 20] < 60 and grey[20, 2] < 60  # the print stays, under the seal and beside it
+    assert grey[5, 2] == 255
+    plain = numpy.full((4, 4), 200, dtype=numpy.uint8)
+    assert grey_levels(plain) is plain  # grey already: nothing to erase
+    blue = numpy.zeros((4, 4, 3), dtype=numpy.uint8)
+    blue[:, :] = (30, 60, 200)  # blue ink (a signature) is print, not a seal
+    assert (grey_levels(blue) < 100).all()
+
+
+def test_a_sealed_scan_reads_like_a_clean_one(form_png: bytes) -> None:
+    source = read_image(sealed(form_png), "sealed.png")
+    assert [cells(row) for row in source.rows if row.table] == FORM_ROWS
+
+
+def test_gaps_in_the_rules_are_bridged(form_png: bytes) -> None:
+    """A faint scan (or a seal erased across a rule) leaves gaps of a few points in the rules."""
+    import numpy
+    from PIL import Image
+
+    page = numpy.asarray(Image.open(io.BytesIO(form_png)).convert("L")).copy()
+    rules = (page < 128).mean(axis=1) > 0.5  # the pixel rows of the horizontal rules
+    height, width = page.shape
+    gap = round(8 * min(height, width) / 595)  # 8 points, as the reader scales an image (short side = A4's)
+    for left in range(width // 10, width, width // 10):
+        page[rules, left : left + gap] = 255
+    buffer = io.BytesIO()
+    Image.fromarray(page).save(buffer, "PNG", dpi=(OCR_DPI, OCR_DPI))
+    source = read_image(buffer.getvalue(), "faint.png")
     assert [cells(row) for row in source.rows if row.table] == FORM_ROWS
 
 

@@ -4,16 +4,22 @@ Text comes from RapidOCR (``rapidocr_onnxruntime``, the ``jixiao[ocr]`` extra;
 its Chinese models ship inside the wheel, nothing is downloaded). One engine
 is built per process, on first use, because building it takes seconds.
 
-A page image is first turned level when the scan is askew: the long
-straight rules of a form show by how much (a page fed a degree or two off
-square draws a table's rules across several point rows, and its cells would
-no longer line up). It is then read in two passes. OpenCV morphology finds the table rules
-(long thin runs of dark pixels, horizontal and vertical); they become the
-same ruling segments a PDF draws, so ``read/layout.py`` rebuilds cells and
-merges exactly as for a text PDF. The rules are then painted out so the text
-detector does not read them as strokes. OCR text boxes fill the cells;
-tables without rules fall back to box geometry (lines of far-apart pieces
-on common columns), paragraphs to wrapped-line joining, as in the PDF reader.
+A page image is prepared in two steps. It is read in grey with red seals
+(公章) erased: a seal pressed over a table would otherwise read as strokes
+and rules through it (print under a seal stays, being darker than the
+seal's red). It is turned level when the scan is askew: the long straight
+rules of a form show by how much (a page fed a degree or two off square
+draws a table's rules across several point rows, and its cells would no
+longer line up).
+
+It is then read in two passes. OpenCV morphology finds the table rules (long
+thin runs of dark pixels, horizontal and vertical, short gaps in them
+closed); they become the same ruling segments a PDF draws, so
+``read/layout.py`` rebuilds cells and merges exactly as for a text PDF. The
+rules are then painted out so the text detector does not read them as
+strokes. OCR text boxes fill the cells; tables without rules fall back to
+box geometry (lines of far-apart pieces on common columns), paragraphs to
+wrapped-line joining, as in the PDF reader.
 
 Coordinates are converted to points (72 per inch): a rendered PDF page at
 its known DPI, an image as if its short side were an A4 page's short side,
@@ -44,6 +50,7 @@ __all__ = [
     "OCR_DPI",
     "OCR_PAGE_SECONDS",
     "engine",
+    "grey_levels",
     "ocr_page",
     "read_image",
     "skew_angle",
@@ -89,6 +96,7 @@ def _modules() -> tuple[Any, Any]:
 
 _ACROSS = 16.0  # points: a horizontal rule is longer than any glyph stroke of body text…
 _DOWN = 14.0  # …and a vertical one too, yet shorter than the lowest table row
+_BRIDGE = 12.0  # points: a gap this short in a rule (a seal erased across it, a faint scan) is closed
 _Segment = tuple[int, int, int, int]
 
 
@@ -98,8 +106,11 @@ def _candidates(image: Gray, pixels: float) -> tuple[list[_Segment], list[_Segme
     ink = cv2.adaptiveThreshold(255 - image, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY, 15, -2)
     across = max(10, round(_ACROSS * pixels))
     down = max(10, round(_DOWN * pixels))
+    bridge = max(3, round(_BRIDGE * pixels))
     flat = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (across, 1)))
+    flat = cv2.morphologyEx(flat, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (bridge, 1)))
     tall = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, down)))
+    tall = cv2.morphologyEx(tall, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, bridge)))
     found: list[list[_Segment]] = []
     for mask in (flat, tall):
         count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
@@ -111,6 +122,33 @@ def _candidates(image: Gray, pixels: float) -> tuple[list[_Segment], list[_Segme
 
 _MAX_SKEW = 5.0  # degrees: a page fed askew into a scanner; more is a page turned on purpose, left as it is
 _MIN_SKEW = 0.1  # degrees: less moves a rule across the page by under a point, which the grid's snapping absorbs
+
+
+_SEAL_RED = 60  # a seal's pixel: its red channel this far above the green and blue ones…
+_SEAL_LIGHT = 120  # …and itself this bright; JPEG's colour fringes around black print are neither
+_PRINT = 120  # under a seal, a red channel darker than this is print (black or blue) and stays
+
+
+def grey_levels(image: Any) -> Gray:
+    """Grey levels for OCR from a grey (H×W) or RGB (H×W×3) page image; in an RGB one, red seals are erased.
+
+    A seal's red pixels, and the blurred ones around them, turn white: a faint
+    ring left behind would still read as strokes and rules. Print under a seal
+    stays, being dark (seal ink over black toner is black, not red).
+    """
+    cv2, numpy = _modules()
+    if image.ndim == 2:
+        grey: Gray = image
+        return grey
+    colour = image[:, :, :3].astype(numpy.int32)
+    red, green, blue = colour[:, :, 0], colour[:, :, 1], colour[:, :, 2]
+    levels = ((red * 299 + green * 587 + blue * 114) // 1000).astype(numpy.uint8)
+    seal = ((red - numpy.maximum(green, blue) > _SEAL_RED) & (red > _SEAL_LIGHT)).astype(numpy.uint8)
+    if seal.any():
+        seal = cv2.dilate(seal, numpy.ones((3, 3), numpy.uint8))
+        levels[(seal > 0) & (red > _PRINT)] = 255
+    result: Gray = levels
+    return result
 
 
 def skew_angle(image: Gray) -> float:
@@ -268,10 +306,10 @@ def _without_echoes(boxes: list[Box]) -> list[Box]:
     return kept
 
 
-def ocr_page(image: Gray, number: int, points_per_pixel: float) -> Page:
-    """One grey page image into a page of blocks (coordinates converted to points)."""
+def ocr_page(image: Any, number: int, points_per_pixel: float) -> Page:
+    """One page image, grey or RGB (see :func:`grey_levels`), into a page of blocks (coordinates in points)."""
     scale = points_per_pixel
-    image = _levelled(image)
+    image = _levelled(grey_levels(image))
     grids, cleaned = _table_rules(image, scale)
     result, _ = engine()(cleaned, return_word_box=True)
     boxes = _without_echoes([box for entry in result or [] for box in _pieces(entry, scale, grids)])
@@ -304,11 +342,11 @@ def _frames(data: bytes) -> list[Gray]:
                 width, height = frame.size
                 if width * height > MAX_PIXELS:
                     raise ReadError(f"图片过大（{width}×{height} 像素），超过读取上限")
-                grey = frame.convert("L")
+                colour = frame.convert("RGB")
                 if max(width, height) > MAX_SIDE:
                     ratio = MAX_SIDE / max(width, height)
-                    grey = grey.resize((max(1, round(width * ratio)), max(1, round(height * ratio))))
-                frames.append(numpy.asarray(grey, dtype=numpy.uint8).copy())
+                    colour = colour.resize((max(1, round(width * ratio)), max(1, round(height * ratio))))
+                frames.append(grey_levels(numpy.asarray(colour, dtype=numpy.uint8)).copy())
     except ReadError:
         raise
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as error:
