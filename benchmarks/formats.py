@@ -73,19 +73,11 @@ def _texts() -> list[tuple[str, bytes]]:
 
 
 def _to_xls(xlsx: list[Path], into: Path) -> list[Path]:
-    from jixiao.read.convert import soffice_path
+    from jixiao.read.convert import export, soffice_path
 
-    soffice = soffice_path()
-    if soffice is None or not xlsx:
+    if soffice_path() is None or not xlsx:
         return []
-    profile = into / "profile"
-    subprocess.run(
-        [soffice, "--headless", "--norestore", f"-env:UserInstallation={profile.as_uri()}",
-         "--convert-to", "xls:MS Excel 97", "--outdir", str(into), *map(str, xlsx)],
-        check=True, capture_output=True, timeout=600,
-    )  # fmt: skip
-    shutil.rmtree(profile, ignore_errors=True)
-    return [path for path in (into / f"{source.stem}.xls" for source in xlsx) if path.is_file()]
+    return export(xlsx, "xls:MS Excel 97", into)
 
 
 def _scanned(pdfs: list[Path], pages: int, into: Path) -> list[Path]:

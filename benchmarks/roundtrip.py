@@ -46,7 +46,7 @@ import pypdfium2 as pdfium
 
 from jixiao.parse.jsonin import load_document
 from jixiao.pipeline import extract_file
-from jixiao.read.convert import soffice_path
+from jixiao.read.convert import export, soffice_path
 from jixiao.render.forms import FORMATS, TEMPLATES, render_document
 from jixiao.render.jsonout import document_to_dict
 from jixiao.rules.profile import profile_name_for
@@ -99,19 +99,12 @@ _EXPORTED = {"writer-pdf": "docx", "calc-pdf": "xlsx"}  # the format LibreOffice
 
 def exported_pdf(data: bytes, suffix: str) -> bytes:
     """``data`` (a docx or xlsx) exported as PDF by LibreOffice."""
-    soffice = soffice_path()
-    if soffice is None:
+    if soffice_path() is None:
         raise SystemExit("writer-pdf / calc-pdf need LibreOffice (soffice)")
     with tempfile.TemporaryDirectory() as temp:
-        folder = Path(temp)
-        source = folder / f"document.{suffix}"
+        source = Path(temp) / f"document.{suffix}"
         source.write_bytes(data)
-        subprocess.run(
-            [soffice, "--headless", "--norestore", f"-env:UserInstallation={(folder / 'profile').as_uri()}",
-             "--convert-to", "pdf", "--outdir", str(folder), str(source)],
-            check=True, capture_output=True, timeout=300,
-        )  # fmt: skip
-        return (folder / "document.pdf").read_bytes()
+        return export([source], "pdf", Path(temp), timeout=300)[0].read_bytes()
 
 
 def run(fmt: str, gold_dir: Path, out: Path, template: str, verbose: bool, skew: float = 0.0) -> dict[str, Any]:

@@ -20,7 +20,7 @@ import xlwt
 from jixiao.model import ProjectForm
 from jixiao.pipeline import extract_file, iter_inputs, read_and_extract
 from jixiao.read import ReadError, convert, read_bytes, read_path
-from jixiao.read.convert import convert_many, ole_kind, ole_streams, soffice_path
+from jixiao.read.convert import convert_many, export, ole_kind, ole_streams, soffice_path
 
 SOFFICE = soffice_path()
 needs_soffice = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
@@ -49,16 +49,8 @@ def _form_docx(path: Path, project: str = "青禾职工书屋建设") -> None:
 
 def _to_doc(sources: list[Path], into: Path) -> list[Path]:
     """Convert .docx files to Word 97–2003 with LibreOffice, in one call."""
-    assert SOFFICE is not None
-    profile = into / "profile"
-    subprocess.run(
-        [SOFFICE, "--headless", "--norestore", f"-env:UserInstallation={profile.as_uri()}",
-         "--convert-to", "doc:MS Word 97", "--outdir", str(into), *map(str, sources)],
-        check=True, capture_output=True, timeout=300,
-    )  # fmt: skip
-    shutil.rmtree(profile, ignore_errors=True)
-    made = [into / f"{source.stem}.doc" for source in sources]
-    assert all(path.is_file() for path in made)
+    made = export(sources, "doc:MS Word 97", into, timeout=300)
+    assert [path.stem for path in made] == [source.stem for source in sources]
     return made
 
 
@@ -236,3 +228,9 @@ def test_the_ole_directory_is_read_not_guessed() -> None:
     assert ole_streams(data) == ["Root Entry", "WordDocument"]
     assert ole_kind(data) == "doc"
     assert ole_kind(data.replace("WordDocument".encode("utf-16-le"), "EncryptedPac".encode("utf-16-le"))) is None
+
+
+def test_export_without_libreoffice_says_what_to_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("JIXIAO_SOFFICE", str(tmp_path / "no-such-soffice"))
+    with pytest.raises(FileNotFoundError, match="LibreOffice"):
+        export([tmp_path / "form.docx"], "pdf", tmp_path)

@@ -24,7 +24,6 @@ import random
 import re
 import socket
 import struct
-import subprocess
 import time
 import zipfile
 import zlib
@@ -41,7 +40,7 @@ from typer.testing import CliRunner
 from jixiao.cli import app
 from jixiao.pipeline import SUPPORTED_SUFFIXES
 from jixiao.read import ReadError, Source, guard, read_bytes, read_path
-from jixiao.read.convert import soffice_path
+from jixiao.read.convert import export, soffice_path
 from jixiao.read.guard import ReaderCrash, allow_more_time, guarded_read, stop_worker
 
 READ_TIMEOUT = "30"  # seconds; the guard's bound for every case below
@@ -129,13 +128,7 @@ def _doc(folder: Path, docx_bytes: bytes) -> bytes | None:
         return None
     source = folder / "form.docx"
     source.write_bytes(docx_bytes)
-    profile = folder / "profile"
-    subprocess.run(
-        [SOFFICE, "--headless", "--norestore", f"-env:UserInstallation={profile.as_uri()}",
-         "--convert-to", "doc:MS Word 97", "--outdir", str(folder), str(source)],
-        check=True, capture_output=True, timeout=300,
-    )  # fmt: skip
-    return (folder / "form.doc").read_bytes()
+    return export([source], "doc:MS Word 97", folder, timeout=300)[0].read_bytes()
 
 
 @pytest.fixture(scope="module")
@@ -416,12 +409,7 @@ def _pdf_encrypted_by_libreoffice(b: dict[str, bytes]) -> bytes:
     folder.mkdir(exist_ok=True)
     (folder / "form.docx").write_bytes(b["docx"])
     options = '{"EncryptFile":{"type":"boolean","value":"true"},"DocumentOpenPassword":{"type":"string","value":"qh"}}'
-    subprocess.run(
-        [SOFFICE, "--headless", "--norestore", f"-env:UserInstallation={(folder / 'profile').as_uri()}",
-         "--convert-to", f"pdf:writer_pdf_Export:{options}", "--outdir", str(folder), str(folder / "form.docx")],
-        check=True, capture_output=True, timeout=300,
-    )  # fmt: skip
-    return (folder / "form.pdf").read_bytes()
+    return export([folder / "form.docx"], f"pdf:writer_pdf_Export:{options}", folder, timeout=300)[0].read_bytes()
 
 
 def _png() -> bytes:

@@ -56,6 +56,7 @@ __all__ = [
     "MAX_LEGACY_BYTES",
     "convert_many",
     "expect",
+    "export",
     "ole_kind",
     "ole_streams",
     "read_legacy",
@@ -223,6 +224,28 @@ def soffice_path() -> str | None:
     if configured:
         return shutil.which(configured)
     return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def export(inputs: Iterable[Path], target: str, out: Path, timeout: float = 600.0) -> list[Path]:
+    """Have LibreOffice save ``inputs`` into ``out`` as ``target``, a ``--convert-to`` spec (``"pdf"``,
+    ``"doc:MS Word 97"``, ``"xls:MS Excel 97"`` …), in one call; the files it wrote, in input order.
+
+    For the tools and tests that make legacy or exported files as Word, WPS or Excel users would; reading a
+    legacy file goes through :func:`convert_many`. Raise ``FileNotFoundError`` without LibreOffice and
+    ``subprocess.CalledProcessError`` when it fails.
+    """
+    soffice = soffice_path()
+    if soffice is None:
+        raise FileNotFoundError(_MISSING)
+    sources = list(inputs)
+    suffix = target.split(":", 1)[0]
+    with tempfile.TemporaryDirectory(prefix="jixiao-export-") as profile:
+        subprocess.run(
+            [soffice, "--headless", "--norestore", f"-env:UserInstallation={Path(profile).as_uri()}",
+             "--convert-to", target, "--outdir", str(out), *map(str, sources)],
+            check=True, capture_output=True, timeout=timeout,
+        )  # fmt: skip
+    return [path for path in (out / f"{source.stem}.{suffix}" for source in sources) if path.is_file()]
 
 
 def _timeout(count: int) -> float:
