@@ -565,3 +565,23 @@ def test_slot_edges_measured_at_once_agree_with_one_by_one() -> None:
         expected = [_share(lines, edges[k], edges[k + 1]) for k in range(len(edges) - 1)]
         assert _separated(lines, edges) == expected, (lines, edges)
     assert _separated([], [0.0, 1.0, 2.0]) == [False, False]
+
+
+def test_garbage_share_of_a_sound_page_takes_the_short_way_to_the_same_answer() -> None:
+    """Texts with and without garbage, cid runs and odd whitespace: the same share as counting every character."""
+    import random
+
+    def counted(text: str, unmapped: float) -> float:
+        cids = len(re.findall(r"\(cid:\d+\)", text))
+        visible = re.sub(r"\s+", "", re.sub(r"\(cid:\d+\)", "", text))
+        total = len(visible) + cids
+        if not total:
+            return unmapped
+        return max(unmapped, (len(pdf_module._BAD.findall(visible)) + cids) / total)
+
+    alphabet = ["绩", "效", " ", "\t", "\n", "\x0b", "\x1c", "\u3000", "\xa0", "a", "1", "(cid:12)", "\ue000", "\x01"]
+    chance = random.Random(3)
+    for _ in range(20000):
+        text = "".join(chance.choice(alphabet) for _ in range(chance.randint(0, 8)))
+        unmapped = chance.choice((0.0, 0.05, 0.5))
+        assert garbage_share(text, unmapped) == counted(text, unmapped), (text, unmapped)

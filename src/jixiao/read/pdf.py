@@ -102,6 +102,8 @@ _SPACE = re.compile(r"\s+")
 
 def garbage_share(text: str, unmapped: float = 0.0) -> float:
     """Share of a page's visible characters that are garbage, or ``unmapped`` (pdfium's mapping errors) if more."""
+    if "(cid:" not in text and _BAD.search(text) is None:  # a sound page, the usual case: one pass over it
+        return unmapped if not text or text.isspace() else max(unmapped, 0.0)
     cids = len(_CID.findall(text))
     visible = _SPACE.sub("", _CID.sub("", text)) if cids else _SPACE.sub("", text)
     total = len(visible) + cids
