@@ -196,6 +196,16 @@ def test_a_sealed_scan_reads_like_a_clean_one(form_png: bytes) -> None:
     assert [cells(row) for row in source.rows if row.table] == FORM_ROWS
 
 
+def test_a_sealed_scan_in_a_pdf_is_read_in_colour(form_png: bytes) -> None:
+    """A scanned PDF's page is rendered in colour for OCR, so its seal is told from the print too."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.open(io.BytesIO(sealed(form_png))).save(buffer, "PDF", resolution=OCR_DPI)
+    source = read_pdf(buffer.getvalue(), "sealed.pdf")
+    assert [cells(row) for row in source.rows if row.table] == FORM_ROWS
+
+
 def test_gaps_in_the_rules_are_bridged(form_png: bytes) -> None:
     """A faint scan (or a seal erased across a rule) leaves gaps of a few points in the rules."""
     import numpy

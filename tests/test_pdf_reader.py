@@ -15,6 +15,7 @@ import html
 import io
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pdfplumber
@@ -25,6 +26,7 @@ import weasyprint
 from jixiao.parse import parse_source
 from jixiao.read import pdf as pdf_module
 from jixiao.read import read_bytes
+from jixiao.read.convert import export, soffice_path
 from jixiao.read.pdf import MAX_PAGES, garbage_share, read_pdf
 from jixiao.read.source import ReadError, Row, Source
 from jixiao.render.jsonout import form_to_dict
@@ -585,3 +587,72 @@ def test_garbage_share_of_a_sound_page_takes_the_short_way_to_the_same_answer() 
         text = "".join(chance.choice(alphabet) for _ in range(chance.randint(0, 8)))
         unmapped = chance.choice((0.0, 0.05, 0.5))
         assert garbage_share(text, unmapped) == counted(text, unmapped), (text, unmapped)
+
+
+# ---- what producers other than WeasyPrint do -------------------------------------------------------------
+
+_HELVETICA = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
+
+
+def _page_pdf(content: bytes) -> bytes:
+    """One A4 page drawing ``content`` with Helvetica as /F1."""
+    resources = b"/Resources << /Font << /F1 5 0 R >> >>"
+    page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R %s >>" % resources
+    stream = b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content)
+    return _pdf(
+        [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Count 1 /Kids [3 0 R] >>", page, stream, _HELVETICA]
+    )
+
+
+def test_text_its_clip_hides_wholly_is_not_read() -> None:
+    """A spreadsheet's PDF clips every cell; a merged cell cut by a page break draws its text again on the next
+    page, outside the part of the cell there (so nothing of it shows). Text the clip only cuts still shows."""
+    content = b"\n".join(
+        [
+            b"q 100 600 300 30 re W n BT /F1 12 Tf 110 610 Td (Shown in its cell) Tj ET Q",
+            b"q 100 500 300 30 re W n BT /F1 12 Tf 110 560 Td (Drawn outside its clip) Tj ET Q",
+            b"q 100 400 300 20 re W n BT /F1 12 Tf 110 414 Td (Cut through the middle) Tj ET Q",
+        ]
+    )
+    source = read_pdf(_page_pdf(content), "clipped.pdf")
+    assert source.lines == ["Shown in its cell", "Cut through the middle"]
+
+
+@pytest.mark.skipif(soffice_path() is None, reason="LibreOffice (soffice) is not installed")
+def test_a_piece_drawn_after_the_text_around_it_is_read_in_its_place(tmp_path: Path) -> None:
+    """LibreOffice (as Word and WPS) draws a closing quote of a fallback font after the text of its line:
+    pdfium gives it last, though it stands after the quoted words."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("“两节”期间开展集中送温暖活动，计划慰问困难职工千余人。")
+    table = document.add_table(rows=1, cols=2)
+    table.style = "Table Grid"
+    table.cell(0, 0).text = "“三公经费”变动率"
+    table.cell(0, 1).text = "3"
+    document.add_paragraph("填报人：青禾县总工会")
+    document.save(str(tmp_path / "quotes.docx"))
+    exported = export([tmp_path / "quotes.docx"], "pdf", tmp_path, timeout=300)[0]
+    source = read_pdf(exported.read_bytes(), "quotes.pdf")
+    assert source.lines == [
+        "“两节”期间开展集中送温暖活动，计划慰问困难职工千余人。",
+        "“三公经费”变动率\t3",
+        "填报人：青禾县总工会",
+    ]
+
+
+def test_a_heading_after_a_full_line_that_ends_a_sentence_starts_afresh() -> None:
+    """A paragraph whose last line happens to fill the line and ends its sentence: the heading under it is
+    not a continuation, though it starts at the margin and the document indents its paragraphs."""
+    first = "青禾县总工会组织职工参加技能培训和岗位"  # 19 characters: a full first line after the indent
+    filler = [first + f"练兵第{number}期培训按计划完成" for number in "一二三四"]  # the indent habit shows
+    paragraphs = [
+        *filler,
+        first + "练兵全年举办培训班十二期培训职工千余人次。",  # 21 characters: a full second line
+        "二、下一步工作",
+        first + "练兵各乡镇工会按计划完成了年度目标任务",
+    ]
+    style = "p { width: 21em; } p.head { text-indent: 0; }"
+    body = "".join(f"<p{' class=head' if text.startswith('二') else ''}>{text}</p>" for text in paragraphs)
+    source = read_pdf(render(body, style), "sentence_end.pdf")
+    assert source.lines == paragraphs

@@ -729,6 +729,9 @@ _MARKER = re.compile(
 )
 
 
+_SENTENCE_ENDS = ("。", "！", "？", "；", "：", "!", "?", ";", ":")
+
+
 def _continues(previous: Para, line: Para, left: float, right: float, same_page: bool, indents: bool) -> bool:
     """Whether ``line`` is the wrapped continuation of the paragraph ending with ``previous``.
 
@@ -737,8 +740,8 @@ def _continues(previous: Para, line: Para, left: float, right: float, same_page:
     unindented line is itself a sign of continuation, so a previous line a
     few characters short (a number that would not break, punctuation kept
     off a line's start) still continues. A line that starts like a heading
-    or list item continues only after a line that truly reaches the margin,
-    and never in a document without indents.
+    or list item continues only after a line that truly reaches the margin
+    and does not end a sentence, and never in a document without indents.
     """
     if abs(line.height - previous.height) > 0.25 * max(line.height, previous.height):
         return False
@@ -747,8 +750,8 @@ def _continues(previous: Para, line: Para, left: float, right: float, same_page:
     if same_page and line.top - previous.bottom > 1.0 * previous.height:
         return False
     marked = _MARKER.match(line.text) is not None
-    if marked and not indents:
-        return False
+    if marked and (not indents or previous.text.rstrip().endswith(_SENTENCE_ENDS)):
+        return False  # a heading or list item after a finished sentence starts afresh, margin or not
     slack = 4.0 if indents and not marked else 0.9
     return previous.x1 >= right - slack * previous.height
 

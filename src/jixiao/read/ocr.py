@@ -140,15 +140,15 @@ def grey_levels(image: Any) -> Gray:
     if image.ndim == 2:
         grey: Gray = image
         return grey
-    colour = image[:, :, :3].astype(numpy.int32)
-    red, green, blue = colour[:, :, 0], colour[:, :, 1], colour[:, :, 2]
-    levels = ((red * 299 + green * 587 + blue * 114) // 1000).astype(numpy.uint8)
-    seal = ((red - numpy.maximum(green, blue) > _SEAL_RED) & (red > _SEAL_LIGHT)).astype(numpy.uint8)
+    colour = numpy.ascontiguousarray(image[:, :, :3])
+    levels: Gray = cv2.cvtColor(colour, cv2.COLOR_RGB2GRAY)
+    red = colour[:, :, 0].astype(numpy.int16)
+    rest = numpy.maximum(colour[:, :, 1], colour[:, :, 2]).astype(numpy.int16)
+    seal = ((red - rest > _SEAL_RED) & (red > _SEAL_LIGHT)).astype(numpy.uint8)
     if seal.any():
         seal = cv2.dilate(seal, numpy.ones((3, 3), numpy.uint8))
         levels[(seal > 0) & (red > _PRINT)] = 255
-    result: Gray = levels
-    return result
+    return levels
 
 
 def skew_angle(image: Gray) -> float:

@@ -121,6 +121,7 @@ class _Shapes:
     shapes: int = 0
     objects: int = 0
     truncated: bool = False
+    hidden: set[int] = field(default_factory=set)  # text objects their clip path hides wholly (addresses)
 
 
 _Matrix = tuple[float, float, float, float, float, float]
@@ -183,6 +184,11 @@ _segment_type = _lean("FPDFPathSegment_GetType", _I)
 _segment_close = _lean("FPDFPathSegment_GetClose", _I)
 _char_box = _lean("FPDFText_GetLooseCharBox", _I)
 _map_error = _lean("FPDFText_HasUnicodeMapError", _I)
+_clip_path = _lean("FPDFPageObj_GetClipPath", _Handle)
+_count_clip_paths = _lean("FPDFClipPath_CountPaths", _I)
+_count_clip_segments = _lean("FPDFClipPath_CountPathSegments", _I)
+_clip_segment = _lean("FPDFClipPath_GetPathSegment", _Handle)
+_text_object = _lean("FPDFText_GetTextObject", _Handle)
 _load_page = _lean("FPDF_LoadPage", _Handle, quick=False)
 _close_page = _lean("FPDF_ClosePage", None, quick=False)
 _load_textpage = _lean("FPDFText_LoadPage", _Handle, quick=False)
@@ -198,7 +204,7 @@ def _form_child(form: _Handle, index: int) -> _Handle:
     return _form_object(form, ctypes.c_ulong(index))  # type: ignore[no-any-return]  # an unsigned long index
 
 
-_FORM, _IMAGE = raw.FPDF_PAGEOBJ_FORM, raw.FPDF_PAGEOBJ_IMAGE
+_FORM, _IMAGE, _TEXT = raw.FPDF_PAGEOBJ_FORM, raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_TEXT
 _MOVETO, _BEZIERTO = raw.FPDF_SEGMENT_MOVETO, raw.FPDF_SEGMENT_BEZIERTO
 
 
@@ -259,6 +265,38 @@ class _Scratch:
         self.int_view = memoryview(self.ints).cast("B").cast("i")
         self.uint_view = memoryview(self.uints).cast("B").cast("I")
         self.bound_view = _floats(self.bounds)
+
+
+def _clipped_out(handle: _Handle, clip: _Handle, scratch: _Scratch) -> bool:
+    """Whether the object's clip path hides all of it: its bounds lie outside a clip path's bounding box.
+
+    A spreadsheet exported to PDF clips each cell to its rectangle; a merged
+    cell a page break cuts is drawn on both pages, and where its text falls
+    wholly outside the part on a page (the header row repeated there, or
+    above the page), nothing of it shows. Text a clip only cuts (a line
+    through the middle of a merged cell at the break) shows, and stays.
+    """
+    paths = _count_clip_paths(clip)
+    if paths <= 0 or not _bounds(handle, *scratch.bound_at):
+        return False
+    left, bottom, right, top = scratch.bound_view.tolist()
+    margin = 0.05 * min(right - left, top - bottom)
+    at_x, at_y = scratch.float_at[:2]
+    floats = scratch.floats
+    for path in range(paths):
+        xs: list[float] = []
+        ys: list[float] = []
+        for index in range(_count_clip_segments(clip, path)):
+            _segment_point(_clip_segment(clip, path, index), at_x, at_y)
+            xs.append(floats[0])
+            ys.append(floats[1])
+        if not xs:
+            continue
+        across = min(right, max(xs)) - max(left, min(xs))
+        down = min(top, max(ys)) - max(bottom, min(ys))
+        if across <= margin or down <= margin:
+            return True
+    return False
 
 
 def _path_rules(
@@ -357,6 +395,11 @@ def _walk(
             _path_rules(handle, matrix, view, out, (stroked, filled), scratch)
             continue
         kind = _object_type(handle)
+        if kind == _TEXT:
+            clip = _clip_path(handle)
+            if clip and _clipped_out(handle, clip, scratch):
+                out.hidden.add(handle.value or 0)
+            continue
         if kind != _FORM and kind != _IMAGE:
             continue
         _matrix(handle, matrix_at)
@@ -412,7 +455,7 @@ def _page_text(textpage: _Handle, count: int) -> str:
     return text
 
 
-def _text(textpage: _Handle, view: _View, grids: list[Grid]) -> _Text:
+def _text(textpage: _Handle, view: _View, grids: list[Grid], hidden: set[int]) -> _Text:
     """The page's text as runs (see the module doc).
 
     pdfium's page text separates words, lines and far-apart text with spaces
@@ -431,6 +474,10 @@ def _text(textpage: _Handle, view: _View, grids: list[Grid]) -> _Text:
     truncated = count > MAX_CHARS
     count = min(count, MAX_CHARS)
     text = _page_text(textpage, count)
+    if hidden:  # what a clip hides wholly becomes blank, offset for offset (rare: cells of spreadsheets)
+        text = "".join(
+            " " if (_text_object(textpage, index).value or 0) in hidden else char for index, char in enumerate(text)
+        )
     if _COMPAT_CHARS.search(text):  # rare: translating every page costs more than looking
         text = text.translate(_COMPAT)
     rect = _Floats4()  # FS_RECTF: left, top, right, bottom
@@ -491,11 +538,14 @@ def _text(textpage: _Handle, view: _View, grids: list[Grid]) -> _Text:
     parts: list[str] = []
     r_x0 = r_top = r_x1 = r_bottom = 0.0
     r_key: tuple[int, int] | None = None
-    for piece in pieces:
+    r_from = 0  # the open run's first piece
+    disordered = False  # a piece of the open run was drawn after the text to its right
+    for position, piece in enumerate(pieces):
         if piece is None:
             if parts:
-                boxes.append(Box(r_x0, r_top, r_x1, r_bottom, "".join(parts)))
-                parts = []
+                written = _in_order(pieces[r_from:position], r_bottom - r_top) if disordered else "".join(parts)
+                boxes.append(Box(r_x0, r_top, r_x1, r_bottom, written))
+                parts, disordered = [], False
             continue
         chars, x0, top, x1, bottom, space = piece
         key = cell_of((x0 + x1) / 2, (top + bottom) / 2) if grids else None
@@ -503,11 +553,14 @@ def _text(textpage: _Handle, view: _View, grids: list[Grid]) -> _Text:
         if parts and (
             key != r_key
             or abs((top + bottom) - (r_top + r_bottom)) > max(min(height, r_bottom - r_top), 1.0)
-            or x0 < r_x1 - 0.5 * height
+            or x0 < r_x0 - 0.5 * height
             or x0 - r_x1 > height
         ):
-            boxes.append(Box(r_x0, r_top, r_x1, r_bottom, "".join(parts)))
-            parts = []
+            written = _in_order(pieces[r_from:position], r_bottom - r_top) if disordered else "".join(parts)
+            boxes.append(Box(r_x0, r_top, r_x1, r_bottom, written))
+            parts, disordered = [], False
+        elif parts and x0 < r_x1 - 0.5 * height:
+            disordered = True  # back inside the run (another font, drawn later): put in its place at the end
         if parts:
             if space:
                 parts.append(" ")
@@ -520,11 +573,25 @@ def _text(textpage: _Handle, view: _View, grids: list[Grid]) -> _Text:
             if bottom > r_bottom:
                 r_bottom = bottom
         else:
-            r_x0, r_top, r_x1, r_bottom, r_key = x0, top, x1, bottom, key
+            r_x0, r_top, r_x1, r_bottom, r_key, r_from = x0, top, x1, bottom, key, position
         parts.append(chars)
     if parts:
-        boxes.append(Box(r_x0, r_top, r_x1, r_bottom, "".join(parts)))
+        written = _in_order(pieces[r_from:], r_bottom - r_top) if disordered else "".join(parts)
+        boxes.append(Box(r_x0, r_top, r_x1, r_bottom, written))
     return _Text(boxes, text, unmapped / sampled if sampled else 0.0, visible, truncated)
+
+
+def _in_order(pieces: list[tuple[str, float, float, float, float, bool] | None], height: float) -> str:
+    """A run's pieces as they stand on the line, left to right, when pdfium gave one out of order (a
+    closing quote of a fallback font, drawn after the line it belongs in). A space only where one was
+    written and a gap shows: the space pdfium put where the late piece belongs is filled by it."""
+    placed = sorted((piece for piece in pieces if piece is not None), key=lambda piece: piece[1])
+    out = [placed[0][0]]
+    for before, (chars, x0, _, _, _, space) in itertools.pairwise(placed):
+        if space and x0 - before[3] > 0.1 * height:
+            out.append(" ")
+        out.append(chars)
+    return "".join(out)
 
 
 def _open(data: bytes) -> pdfium.PdfDocument:
@@ -572,7 +639,7 @@ def _read_page(document: _Handle, number: int, plan: _Plan) -> None:
         if not textpage:
             raise pdfium.PdfiumError("文字层无法读取")
         try:
-            found = _text(textpage, view, grids)
+            found = _text(textpage, view, grids, shapes.hidden)
         finally:
             _close_textpage(textpage)
     except pdfium.PdfiumError:
@@ -596,7 +663,8 @@ def _read_page(document: _Handle, number: int, plan: _Plan) -> None:
 
 
 def _page_image(document: pdfium.PdfDocument, number: int, dpi: int) -> tuple[Any, float] | None:
-    """A page rendered grey at ``dpi`` (less for a huge page) and its points per pixel; None if it will not render."""
+    """A page rendered in colour (RGB, so OCR can tell a red seal from print) at ``dpi`` (less for a huge page),
+    and its points per pixel; None if it will not render."""
     try:
         page = document[number - 1]
     except pdfium.PdfiumError:
@@ -606,7 +674,7 @@ def _page_image(document: pdfium.PdfDocument, number: int, dpi: int) -> tuple[An
         scale = dpi / 72
         if width * height * scale * scale > _MAX_RENDER_PIXELS:
             scale = (_MAX_RENDER_PIXELS / max(width * height, 1.0)) ** 0.5
-        bitmap = page.render(scale=scale, grayscale=True)
+        bitmap = page.render(scale=scale, rev_byteorder=True)
         image = bitmap.to_numpy().copy()
         bitmap.close()
     except pdfium.PdfiumError:
