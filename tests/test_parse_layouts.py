@@ -213,3 +213,33 @@ def test_indicator_header_repeated_on_a_new_page_is_no_indicator() -> None:
     assert form.indicators[2].level1 is not None and form.indicators[2].level1.startswith("产出指标")
     assert form.indicators[2].level2 == "时效指标"
     assert form.total_score == Decimal(60)
+
+
+SPACED_DUMP = "\n".join(
+    [
+        "项目支出绩效自评表",
+        "（2023年度）",
+        "项目名称  职工书屋建设",
+        "绩效指标  一级指标  二级指标  三级指标  年度指标值  实际完成值  分值  得分  偏差原因分析及改进措施",
+        "  产出指标（50分）  数量指标  新建书屋数  ≥10个  10个  20  20  ",
+        "        配送图书册数  ≥2000册  2100册  10  10  ",
+        "      质量指标  图书入库率  100%  100%  20  20  ",
+        "  满意度指标（10分）  服务对象满意度指标  职工满意度  ≥90%  95%  10  10  ",
+        "总分  60  60",
+    ]
+)
+
+
+def test_a_dump_that_spaced_its_cells_and_lost_the_blank_ones_reads_in_place() -> None:
+    """Cells set apart by spaces, not tabs: a row under merged cells loses its leading blanks (up to three
+    here), so its cells are placed by what they hold."""
+    forms = parse_source(read_text(SPACED_DUMP, "spaced.txt"))
+    form = forms[0]
+    assert isinstance(form, ProjectForm)
+    rows = [(row.level2, row.name, row.target, row.actual, row.weight, row.score) for row in form.indicators]
+    assert rows == [
+        ("数量指标", "新建书屋数", "≥10个", "10个", Decimal(20), Decimal(20)),
+        ("数量指标", "配送图书册数", "≥2000册", "2100册", Decimal(10), Decimal(10)),
+        ("质量指标", "图书入库率", "100%", "100%", Decimal(20), Decimal(20)),
+        ("服务对象满意度指标", "职工满意度", "≥90%", "95%", Decimal(10), Decimal(10)),
+    ]

@@ -444,10 +444,18 @@ def _plausibility(kinds: list[int], fits: list[tuple[int, tuple[int, ...]]], shi
     return score - stray, clean and stray == 0
 
 
+_FAR_SHIFTS = (-3, 3, -4)
+
+
 def _best_shift(kinds: list[int], fits: list[tuple[int, tuple[int, ...]]], numbers: tuple[int, ...]) -> int:
-    """The shift that fits best; a row already in place (clean, numbers where the scores go) is kept."""
+    """The shift that fits best; a row already in place (clean, numbers where the scores go) is kept.
+
+    A dump that set its cells apart by spaces loses the blank ones a row starts with (under merged
+    一级/二级 cells, up to three or four): a row of three cells or more may move that far, a lone
+    label (a page footer, a stray note) no further than two."""
     best, best_score = 0, None
-    for shift in (0, -1, 1, -2, 2):
+    far = _FAR_SHIFTS if len(kinds) - kinds.count(_EMPTY) >= 3 else ()
+    for shift in (0, -1, 1, -2, 2, *far):
         score, clean = _plausibility(kinds, fits, shift)
         if shift == 0 and clean and numbers and all(0 <= c < len(kinds) and kinds[c] == _NUMBER for c in numbers):
             return 0
