@@ -282,7 +282,7 @@ class ProjectParser:
             return
         if self._grade_row(row):
             return
-        if self._try_indicator_header(row):
+        if any(vocab.indicator_column_of(cell.text) for cell in filled[:3]) and self._try_indicator_header(row):
             return  # the header again: a table continued on a new page repeats it; the levels carry on
         self._indicator_row(row)
 
