@@ -341,6 +341,15 @@ def _path_rules(
             out.rules.append((min(p[0], q[0]), min(p[1], q[1]), max(p[0], q[0]), max(p[1], q[1])))
 
 
+def _shows(colour: Any, handle: _Handle, at: tuple[Any, ...], read_colour: Any) -> bool:
+    """Whether a path's stroke or fill (``colour`` is pdfium's getter) shows: unless fully transparent or white
+    (white lines are invisible on paper); a colour pdfium cannot tell shows."""
+    if not colour(handle, *at):
+        return True
+    red, green, blue, alpha = read_colour()
+    return bool(alpha > 0 and (red < 235 or green < 235 or blue < 235))
+
+
 def _walk(
     parent: _Handle, form: bool, matrix: _Matrix, view: _View, out: _Shapes, depth: int, scratch: _Scratch
 ) -> None:
@@ -355,7 +364,7 @@ def _walk(
     floats = scratch.floats
     read_modes, read_colour, read_bounds = scratch.int_view.tolist, scratch.uint_view.tolist, scratch.bound_view.tolist
     fill_at, stroke_at = scratch.int_at
-    r_at, g_at, b_at, a_at = scratch.uint_at
+    colour_at = scratch.uint_at
     left_at, bottom_at, right_at, top_at = scratch.bound_at
     matrix_at = scratch.float_at[0]
     seen = out.objects
@@ -368,21 +377,9 @@ def _walk(
         handle = get(parent, index)
         # Only a path has a draw mode: asking for it first spares most objects a type query.
         if _draw_mode(handle, fill_at, stroke_at):
-            # A colour shows unless fully transparent or white (white lines are invisible on paper).
             fill_mode, stroke = read_modes()
-            stroked = filled = False
-            if stroke:
-                if _stroke_color(handle, r_at, g_at, b_at, a_at):
-                    red, green, blue, alpha = read_colour()
-                    stroked = alpha > 0 and (red < 235 or green < 235 or blue < 235)
-                else:
-                    stroked = True
-            if fill_mode:
-                if _fill_color(handle, r_at, g_at, b_at, a_at):
-                    red, green, blue, alpha = read_colour()
-                    filled = alpha > 0 and (red < 235 or green < 235 or blue < 235)
-                else:
-                    filled = True
+            stroked = bool(stroke) and _shows(_stroke_color, handle, colour_at, read_colour)
+            filled = bool(fill_mode) and _shows(_fill_color, handle, colour_at, read_colour)
             if not (stroked or filled):
                 continue
             if depth == 0 and _bounds(handle, left_at, bottom_at, right_at, top_at):
