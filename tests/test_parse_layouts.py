@@ -108,6 +108,25 @@ def test_report_itemising_project_funds() -> None:
     ]
 
 
+def test_report_figures_in_full_width_digits() -> None:
+    """Typed with a Chinese input method: ６４．３６万元 is 64.36 万元 (the point too is full width)."""
+    text = "\n".join(
+        [
+            "关于２０２３年度项目支出绩效自评工作情况的报告",
+            "",
+            "一、项目资金情况",
+            "",
+            "本年度部门预算数１１１４．３６万元，执行数１０９８．２０万元，执行率９８．５５％。",
+            "（一）职工书屋建设经费。全年预算数６４．３６万元。",
+        ]
+    )
+    report = parse_source(read_text(text, "report.txt"))[0]
+    assert isinstance(report, ReportForm)
+    assert (report.budget.budget, report.budget.executed) == (Decimal("1114.36"), Decimal("1098.20"))
+    assert report.budget.rate == Decimal("0.9855")
+    assert [(p.name, p.budget) for p in report.projects] == [("职工书屋建设经费", Decimal("64.36"))]
+
+
 def _blank_cells_form(total_row: str, goal_row: str) -> ProjectForm:
     """A tab-separated project form (every grid column kept) with the given total and goal rows."""
     text = "\n".join(

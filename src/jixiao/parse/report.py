@@ -86,6 +86,16 @@ class _Figures:
         return any(v is not None for v in (self.initial, self.budget, self.adjusted, self.executed))
 
 
+_WIDE_NUMBER = re.compile("[０-９．％]")
+_NARROW_NUMBER = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
+
+
+def _narrow_numbers(text: str) -> str:
+    """Full-width digits, point and percent sign as ASCII, one for one (``６４．３６万元`` is 64.36 万元, not
+    36): the figures' patterns read ASCII; brackets and commas stay as written, names keep them."""
+    return text.translate(_NARROW_NUMBER) if _WIDE_NUMBER.search(text) else text
+
+
 def _paragraphs(rows: list[Row]) -> list[_Text]:
     """Join lines a page end broke mid-sentence; a heading always starts a paragraph."""
     paragraphs: list[_Text] = []
@@ -94,7 +104,7 @@ def _paragraphs(rows: list[Row]) -> list[_Text]:
         if row.table:
             current = None
             continue
-        text = vocab.clean_text(row.text)
+        text = _narrow_numbers(vocab.clean_text(row.text))
         if not text:
             continue
         if current is not None and vocab.continues_paragraph(current.text, text):
