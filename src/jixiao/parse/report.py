@@ -23,14 +23,15 @@ from jixiao.parse.cells import year_of
 from jixiao.parse.numbers import parse_amount, parse_number, parse_rate
 from jixiao.read.source import Row
 
-_AMOUNT = re.compile(r"(\d[\d,，]*+(?:\.\d+)?+)\s*+(?:余|多)?+\s*+(万元|亿元|元)(?!/)")
+# Digits are taken as written, full width too (６４．３６万元): ``\d`` reads them, the point is either.
+_AMOUNT = re.compile(r"(\d[\d,，]*+(?:[.．]\d+)?+)\s*+(?:余|多)?+\s*+(万元|亿元|元)(?!/)")
 _RATE = re.compile(
     r"(执行率|完成率|完成预算(?:的)?|预算完成率)\s*(?:为|达到|是|约)?\s*[:：]?\s*"
-    r"(\d+(?:\.\d+)?\s*[%％]|(?<=[为是])\s*[01](?![\d.．分%％]))"
+    r"(\d+(?:[.．]\d+)?\s*[%％]|(?<=[为是])\s*[01０１](?![\d.．分%％]))"
 )
 # A score or grade statement, found from its literal 得分 / 等级 (a pattern that starts with optional
 # words is tried at every character of the text); the words before it are read back from there.
-_SCORE = re.compile(r"得分\s*(?:为|是)?\s*[:：]?\s*(\d+(?:\.\d+)?)\s*分")
+_SCORE = re.compile(r"得分\s*(?:为|是)?\s*[:：]?\s*(\d+(?:[.．]\d+)?)\s*分")
 _SCORE_LEAD = re.compile(r"(最终|总体|综合|项目|自评|评价|绩效)?(?:评价|自评)?$")
 _GRADE = re.compile(r"等[级次]\s*(?:为|是)?\s*[:：]?\s*[“\"「]?(优秀|良好|优|良|中|差)")
 _GRADE_LEAD = re.compile(r"(?:评价|自评|绩效)?$")
@@ -86,16 +87,6 @@ class _Figures:
         return any(v is not None for v in (self.initial, self.budget, self.adjusted, self.executed))
 
 
-_WIDE_NUMBER = re.compile("[０-９．％]")
-_NARROW_NUMBER = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
-
-
-def _narrow_numbers(text: str) -> str:
-    """Full-width digits, point and percent sign as ASCII, one for one (``６４．３６万元`` is 64.36 万元, not
-    36): the figures' patterns read ASCII; brackets and commas stay as written, names keep them."""
-    return text.translate(_NARROW_NUMBER) if _WIDE_NUMBER.search(text) else text
-
-
 def _paragraphs(rows: list[Row]) -> list[_Text]:
     """Join lines a page end broke mid-sentence; a heading always starts a paragraph."""
     paragraphs: list[_Text] = []
@@ -104,7 +95,7 @@ def _paragraphs(rows: list[Row]) -> list[_Text]:
         if row.table:
             current = None
             continue
-        text = _narrow_numbers(vocab.clean_text(row.text))
+        text = vocab.clean_text(row.text)
         if not text:
             continue
         if current is not None and vocab.continues_paragraph(current.text, text):
@@ -387,8 +378,8 @@ class ReportParser:
                 for match in _SCORE.finditer(text):
                     lead = _SCORE_LEAD.search(text, max(0, match.start() - 4), match.start())
                     assert lead is not None  # the pattern matches the empty string
-                    value = Decimal(match.group(1))
-                    if lead.group(1) or value >= 60:
+                    value = parse_number(match.group(1))
+                    if value is not None and (lead.group(1) or value >= 60):
                         self.form.total_score = value
                         self.form.provenance["total_score"] = Loc(line=paragraph.line_at(lead.start()))
                         break
