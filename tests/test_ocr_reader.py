@@ -206,6 +206,19 @@ def test_a_sealed_scan_in_a_pdf_is_read_in_colour(form_png: bytes) -> None:
     assert [cells(row) for row in source.rows if row.table] == FORM_ROWS
 
 
+def test_a_screenshot_with_large_text_keeps_its_characters_whole() -> None:
+    """A phone screenshot of a form (1 080 pixels wide) shows its text large: a character's strokes outrun a
+    rule's length in points and must not be taken for rules (and painted out)."""
+    style = STYLE.replace("font-size: 11pt", "font-size: 20pt").replace("size: A5", "size: 148mm 260mm")
+    page = f"<html><head><meta charset='utf-8'><style>{style}</style></head><body>{FORM}</body></html>"
+    pdf: bytes = weasyprint.HTML(string=page).write_pdf()
+    picture = pdfium.PdfDocument(pdf)[0].render(scale=1080 / (148 / 25.4 * 72)).to_pil()
+    buffer = io.BytesIO()
+    picture.save(buffer, "PNG")
+    source = read_image(buffer.getvalue(), "screenshot.png")
+    assert [cells(row) for row in source.rows if row.table] == FORM_ROWS
+
+
 def test_gaps_in_the_rules_are_bridged(form_png: bytes) -> None:
     """A faint scan (or a seal erased across a rule) leaves gaps of a few points in the rules."""
     import numpy

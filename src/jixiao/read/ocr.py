@@ -97,20 +97,40 @@ def _modules() -> tuple[Any, Any]:
 _ACROSS = 16.0  # points: a horizontal rule is longer than any glyph stroke of body text…
 _DOWN = 14.0  # …and a vertical one too, yet shorter than the lowest table row
 _BRIDGE = 12.0  # points: a gap this short in a rule (a seal erased across it, a faint scan) is closed
+_GLYPHS_ACROSS = 1.6  # a rule is also longer than this many character heights…
+_GLYPHS_DOWN = 1.3  # …and a vertical one than this many (a table row is taller than its text)
 _Segment = tuple[int, int, int, int]
+
+
+def _glyph_height(ink: Gray) -> int:
+    """The height in pixels of the page's characters (the 80th percentile of its small ink blobs), 0 if none.
+
+    A screenshot of a form shows its text larger than a scan does: a
+    character's strokes then outrun the rule lengths set in points, so the
+    rules must also be longer than a character or two.
+    """
+    cv2, numpy = _modules()
+    height, width = ink.shape
+    count, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    if count <= 1:
+        return 0
+    sizes = stats[1:, 2:4]
+    blobs = sizes[(sizes[:, 1] >= 6) & (sizes[:, 1] <= height / 8) & (sizes[:, 0] <= width / 8)]
+    return int(numpy.percentile(blobs[:, 1], 80)) if len(blobs) >= 10 else 0
 
 
 def _candidates(image: Gray, pixels: float) -> tuple[list[_Segment], list[_Segment], Gray, Gray]:
     """Long thin runs of ink, horizontal and vertical, as pixel boxes and masks (``pixels`` per point)."""
     cv2, _ = _modules()
     ink = cv2.adaptiveThreshold(255 - image, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY, 15, -2)
-    across = max(10, round(_ACROSS * pixels))
-    down = max(10, round(_DOWN * pixels))
+    glyph = _glyph_height(ink)
+    across = max(10, round(_ACROSS * pixels), round(_GLYPHS_ACROSS * glyph))
+    down = max(10, round(_DOWN * pixels), round(_GLYPHS_DOWN * glyph))
     bridge = max(3, round(_BRIDGE * pixels))
     flat = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (across, 1)))
-    flat = cv2.morphologyEx(flat, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (bridge, 1)))
+    flat = cv2.morphologyEx(flat, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (bridge, 3)))
     tall = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, down)))
-    tall = cv2.morphologyEx(tall, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, bridge)))
+    tall = cv2.morphologyEx(tall, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (3, bridge)))
     found: list[list[_Segment]] = []
     for mask in (flat, tall):
         count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
@@ -219,8 +239,15 @@ def _table_rules(image: Gray, scale: float) -> tuple[list[Grid], Gray]:
     """
     cv2, numpy = _modules()
     flat, tall, flat_mask, tall_mask = _candidates(image, 1 / scale)
-    rules = [Rule(x0 * scale, (y0 + y1) / 2 * scale, x1 * scale, (y0 + y1) / 2 * scale) for x0, y0, x1, y1 in flat]
-    rules += [Rule((x0 + x1) / 2 * scale, y0 * scale, (x0 + x1) / 2 * scale, y1 * scale) for x0, y0, x1, y1 in tall]
+    # A rule's ink runs half a line's width past the middle of the rule it meets: it ends at that middle.
+    rules = [
+        Rule((x0 + (y1 - y0) / 2) * scale, (y0 + y1) / 2 * scale, (x1 - (y1 - y0) / 2) * scale, (y0 + y1) / 2 * scale)
+        for x0, y0, x1, y1 in flat
+    ]
+    rules += [
+        Rule((x0 + x1) / 2 * scale, (y0 + (x1 - x0) / 2) * scale, (x0 + x1) / 2 * scale, (y1 - (x1 - x0) / 2) * scale)
+        for x0, y0, x1, y1 in tall
+    ]
     grids, _ = find_grids(rules)
     cleaned = image.copy()
     if grids:
