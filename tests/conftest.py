@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -16,6 +17,22 @@ if TYPE_CHECKING:
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture
+def zip_members_opened(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the zip members the test opens for reading (inflates), in order: a bomb is shown refused
+    from the sizes its archive declares when its member is never among them. Members written are not listed."""
+    opened: list[str] = []
+    original = zipfile.ZipFile.open
+
+    def recording_open(self: zipfile.ZipFile, name: Any, *args: Any, **kwargs: Any) -> Any:
+        if (args[0] if args else kwargs.get("mode", "r")) == "r":
+            opened.append(name if isinstance(name, str) else name.filename)
+        return original(self, name, *args, **kwargs)
+
+    monkeypatch.setattr(zipfile.ZipFile, "open", recording_open)
+    return opened
 
 
 @pytest.fixture
