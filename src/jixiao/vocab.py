@@ -130,6 +130,17 @@ HEADER_FIELDS: Final[dict[str, str]] = {
     "项目单位": "implementer",
 }
 
+
+@lru_cache(maxsize=16384)
+def header_field_of(label: str) -> str | None:
+    """The header field a label names; a qualified 实施单位 (``地方资金组织实施单位``) is the implementer."""
+    key = bare_label(label)
+    found = HEADER_FIELDS.get(key)
+    if found is None and key.endswith("实施单位") and len(key) <= 12:
+        return "implementer"
+    return found
+
+
 # ---- project form: funds block ------------------------------------------------------------------
 
 FUNDS_COLUMNS: Final[dict[str, str]] = {

@@ -95,10 +95,8 @@ def segment(rows: list[Row]) -> list[_Block]:
     pending: list[Row] = []
     for index, row in enumerate(rows):
         kind = _title_kind(row)
-        if kind is None and row.table and (current is None or current.kind == "report"):
-            filled = row.filled
-            if filled and vocab.bare_label(filled[0].text) == "项目名称":
-                kind = "project"
+        if kind is None and row.table and (current is None or current.kind == "report" or current.seen_indicators):
+            kind = _untitled_project(row)
         if kind is not None:
             if current is None and pending and _looks_like_report(pending):
                 last_report = _Block(kind="report", line=pending[0].line, title=None, rows=pending)
@@ -133,6 +131,18 @@ def segment(rows: list[Row]) -> list[_Block]:
     return blocks
 
 
+def _untitled_project(row: Row) -> str | None:
+    """A 项目名称 row with a name beside it starts a form that has no title (a second form of a
+    file, a page that lost its heading); a row of column labels after 项目名称 is a list table."""
+    filled = row.filled
+    if len(filled) < 2 or vocab.bare_label(filled[0].text) != "项目名称":
+        return None
+    beside = filled[1].text
+    if vocab.funds_column_of(beside) or vocab.indicator_column_of(beside) or vocab.header_field_of(beside):
+        return None
+    return "project"
+
+
 def _looks_like_report(rows: list[Row]) -> bool:
     prose = [row for row in rows if not row.table and len(row.text) >= 30]
     return len(prose) >= 5 and any(_AMOUNT.search(row.text) for row in prose)
@@ -142,6 +152,8 @@ def parse_source(source: Source) -> list[Form]:
     forms: list[Form] = []
     for block in segment(source.rows):
         year = year_of([row.text for row in block.rows[:3]])
+        if year is None and block.title is None and block.kind == "project" and forms:
+            year = forms[-1].year  # an untitled form continues the file's forms: their year is its year
         if block.kind == "project":
             forms.append(parse_project(block.rows, block.line, block.title, year))
         elif block.kind == "department":

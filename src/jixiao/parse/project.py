@@ -27,8 +27,7 @@ _UNIT_NOTE = re.compile(r"(?:单位\s*[:：]\s*|[（(]\s*)(万元|亿元|元)\s*
 
 
 def _is_header_label(text: str) -> bool:
-    key = vocab.bare_label(text)
-    return key in vocab.HEADER_FIELDS or vocab.funds_column_of(text) is not None
+    return vocab.header_field_of(text) is not None or vocab.funds_column_of(text) is not None
 
 
 @dataclass(slots=True)
@@ -75,6 +74,7 @@ class ProjectParser:
         self.level2: str | None = None
         self.level1_row: int | None = None
         self.done = False
+        self.last_row_line: int | None = None  # the last table row read as an indicator row
 
     # ---- driver ---------------------------------------------------------------------------------
 
@@ -118,8 +118,7 @@ class ProjectParser:
 
     def _header_fields(self, row: Row) -> None:
         for index, cell in enumerate(row.cells):
-            key = vocab.bare_label(cell.text)
-            attr = vocab.HEADER_FIELDS.get(key)
+            attr = vocab.header_field_of(cell.text)
             if attr is None or getattr(self.form, attr) is not None:
                 continue
             found = next_value(row, index, _is_header_label)
@@ -284,7 +283,25 @@ class ProjectParser:
             return
         if any(vocab.indicator_column_of(cell.text) for cell in filled[:3]) and self._try_indicator_header(row):
             return  # the header again: a table continued on a new page repeats it; the levels carry on
+        if self._sub_header(filled):
+            return
         self._indicator_row(row)
+        if row.table:
+            self.last_row_line = row.line
+
+    def _sub_header(self, filled: list[Cell]) -> bool:
+        """A second header row under a merged one (年度指标值 / 实际完成值 under 指标值) places its columns."""
+        assert self.ind_cols is not None
+        sems = [vocab.indicator_column_of(cell.text) for cell in filled]
+        if len(filled) < 2 or None in sems or {"level1", "level2", "name"} & set(sems):
+            return False
+        for cell, sem in zip(filled, sems, strict=True):
+            assert sem is not None
+            self.ind_cols.cols[sem] = cell.col
+        columns = self.ind_cols.cols
+        self.ind_fits = [(col, _FIT.get(sem, _NEUTRAL)) for sem, col in columns.items()]
+        self.ind_numbers = tuple(col for sem, col in columns.items() if sem in ("weight", "score"))
+        return True
 
     def _total_row(self, row: Row) -> None:
         numbers = [(cell, parse_number(cell.text)) for cell in row.cells[1:]]
@@ -334,6 +351,8 @@ class ProjectParser:
         name_cell = picked.get("name")
         if name_cell is None and "target" not in picked and "actual" not in picked and "weight" not in picked:
             return
+        if self._level1_total(row, picked) or self._continued(row, picked):
+            return
         level2_only = self.level2 if name_cell is None and "level2" in picked else None
         indicator = Indicator(
             level1=self.level1,
@@ -341,6 +360,19 @@ class ProjectParser:
             name=text_of(name_cell) if name_cell is not None else level2_only,
             line=row.line,
         )
+        self._fill(indicator, row, picked)
+        if name_cell is not None:
+            indicator.provenance["name"] = loc(row, name_cell)
+        level1_cell = picked.get("level1")
+        indicator.provenance["level1"] = (
+            loc(row, level1_cell) if level1_cell is not None else Loc(self.level1_row or row.line, inherited=True)
+        )
+        if not any((indicator.name, indicator.target, indicator.actual, indicator.weight is not None)):
+            return
+        self.form.indicators.append(indicator)
+
+    @staticmethod
+    def _fill(indicator: Indicator, row: Row, picked: dict[str, Cell]) -> None:
         for sem in ("target", "actual", "note"):
             cell = picked.get(sem)
             if cell is not None:
@@ -351,15 +383,34 @@ class ProjectParser:
             if cell is not None:
                 setattr(indicator, sem, parse_number(cell.text))
                 indicator.provenance[sem] = loc(row, cell)
-        if name_cell is not None:
-            indicator.provenance["name"] = loc(row, name_cell)
-        level1_cell = picked.get("level1")
-        indicator.provenance["level1"] = (
-            loc(row, level1_cell) if level1_cell is not None else Loc(self.level1_row or row.line, inherited=True)
-        )
-        if not any((indicator.name, indicator.target, indicator.actual, indicator.weight is not None)):
-            return
-        self.form.indicators.append(indicator)
+
+    def _level1_total(self, row: Row, picked: dict[str, Cell]) -> bool:
+        """A row with only a level-1 name and numbers is that group's subtotal: its 分值 is the group's weight."""
+        if "level1" not in picked or {"level2", "name", "target", "actual"} & set(picked):
+            return False
+        weight = picked.get("weight")
+        value = parse_number(weight.text) if weight is not None else None
+        if weight is None or value is None or self.level1 is None:
+            return False
+        if self.form.level1_weights is None or self.level1 not in self.form.level1_weights:
+            self._level1_weight(self.level1, str(value), row, weight)
+        return True
+
+    def _continued(self, row: Row, picked: dict[str, Cell]) -> bool:
+        """A row broken by a page end: the row before held only the start of a name, this row the rest
+        of it and the values."""
+        indicators = self.form.indicators
+        name = picked.get("name")
+        if name is None or not indicators or {"level1", "level2"} & set(picked):
+            return False
+        last = indicators[-1]
+        if last.line != self.last_row_line or last.name is None or last.level2 != self.level2:
+            return False
+        if any(value is not None for value in (last.target, last.actual, last.weight, last.score, last.note)):
+            return False
+        last.name += text_of(name)
+        self._fill(last, row, picked)
+        return True
 
     def _levels(self, row: Row, picked: dict[str, Cell]) -> None:
         cell = picked.get("level1")
