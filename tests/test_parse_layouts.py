@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from jixiao.model import DepartmentForm, ProjectForm, ReportForm
 from jixiao.parse import parse_source
+from jixiao.read.source import Cell, Row, Source
 from jixiao.read.text import read_text
 
 TRANSFER = "\n".join(
@@ -262,3 +263,36 @@ def test_a_dump_that_spaced_its_cells_and_lost_the_blank_ones_reads_in_place() -
         ("质量指标", "图书入库率", "100%", "100%", Decimal(20), Decimal(20)),
         ("服务对象满意度指标", "职工满意度", "≥90%", "95%", Decimal(10), Decimal(10)),
     ]
+
+
+def _grid_source(grid: list[list[tuple[str, bool]]], name: str) -> Source:
+    """A source as the docx/PDF readers give a table: every grid slot a cell, a merged cell's
+    copies marked inherited."""
+    lines, rows = [], []
+    for number, slots in enumerate(grid, start=1):
+        cells = [Cell(text, number, col, inherited) for col, (text, inherited) in enumerate(slots)]
+        lines.append("\t".join("" if inherited else text for text, inherited in slots))
+        table = sum(1 for text, inherited in slots if text and not inherited) > 1
+        rows.append(Row(cells if table else cells[:1], number, number, table, index=number - 1))
+    return Source(path=name, lines=lines, rows=rows, format="pdf")
+
+
+def _spanned(*cells: tuple[str, int]) -> list[tuple[str, bool]]:
+    return [(text, copy > 0) for text, span in cells for copy in range(span)]
+
+
+def test_framework_table_with_merged_header_and_cells_reads_each_value_once() -> None:
+    """A table whose rows have their own cell borders: the reader's grid has more columns than the
+    header names, and a merged cell repeats in every slot it covers (inherited)."""
+    grid = [
+        _spanned(("2023年度部门整体支出绩效自评表", 9)),
+        _spanned(("部门名称", 2), ("青禾县总工会", 7)),
+        _spanned(("二级指标", 1), ("三级指标", 2), ("指标分值", 3), ("计算分析情况", 2), ("评价得分", 1)),
+        _spanned(("", 1), ("", 2), ("参考分值", 2), ("设定分值", 1), ("", 2), ("", 1)),
+        _spanned(("目标设定", 1), ("绩效目标合理性", 2), ("3", 2), ("6", 1), ("目标基本合理", 2), ("5", 1)),
+        _spanned(("", 1), ("在职人员控制率", 2), ("4", 2), ("2", 1), ("在职人数未超编", 2), ("2", 1)),
+    ]
+    forms = parse_source(_grid_source(grid, "framework.pdf"))
+    assert len(forms) == 1 and isinstance(forms[0], DepartmentForm)
+    values = [(row.reference_weight, row.weight, row.score) for row in forms[0].indicators]
+    assert values == [(Decimal(3), Decimal(6), Decimal(5)), (Decimal(4), Decimal(2), Decimal(2))]

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from jixiao import vocab
 from jixiao.model import DepartmentForm, Indicator, Loc, ProjectForm, Subtotal
-from jixiao.parse.cells import grade_cell, loc, next_value, text_of, value_text
+from jixiao.parse.cells import grade_cell, grade_of, loc, next_value, text_of, value_text
 from jixiao.parse.numbers import parse_amount, parse_number
 from jixiao.parse.project import ProjectParser
 from jixiao.read.source import Cell, Row
@@ -102,7 +102,7 @@ class FrameworkParser:
         found: list[str] = []
         positions: dict[str, int] = {}
         for cell in row.cells:
-            if len(cell.text) > _LABEL_MAX:
+            if len(cell.text) > _LABEL_MAX or cell.inherited:
                 continue
             sem = vocab.DEPARTMENT_COLUMNS.get(vocab.bare_label(cell.text))
             if sem is not None and sem not in found:
@@ -128,7 +128,7 @@ class FrameworkParser:
                 merged.append(sem)
         self.columns = merged
         for cell, sub in zip(row.cells, subs, strict=True):
-            if sub is not None and sub in _NUMERIC:
+            if sub is not None and sub in _NUMERIC and not cell.inherited:
                 self.positions[sub] = cell.col
         return True
 
@@ -137,7 +137,7 @@ class FrameworkParser:
     def _grade(self, row: Row) -> bool:
         is_grade_row, found = grade_cell(row)
         if found is not None:
-            self.form.grade = vocab.norm_label(found.text)
+            self.form.grade = grade_of(found)
             self.form.provenance["grade"] = loc(row, found)
         return is_grade_row
 
@@ -149,6 +149,8 @@ class FrameworkParser:
         labels: list[Cell] = []
         values: list[Cell] = []
         for cell in row.cells:
+            if cell.inherited:
+                continue  # a merged cell's copy: its first slot holds the value, and the header's column
             text = text_of(cell)
             if not values and (not text or parse_number(text) is None):
                 if text:
