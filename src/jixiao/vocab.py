@@ -131,6 +131,19 @@ HEADER_FIELDS: Final[dict[str, str]] = {
 }
 
 
+_INLINE_FIELD = re.compile(r"^([^:：]{2,12})[:：]\s*(\S.*)$")
+
+
+@lru_cache(maxsize=16384)
+def inline_header_field(text: str) -> tuple[str, str] | None:
+    """A header label and its value in one cell (``项目名称：职工疗休养``) → (field, value)."""
+    match = _INLINE_FIELD.match(clean_text(text))
+    if match is None:
+        return None
+    attr = header_field_of(match.group(1))
+    return (attr, match.group(2).strip()) if attr is not None else None
+
+
 @lru_cache(maxsize=16384)
 def header_field_of(label: str) -> str | None:
     """The header field a label names; a qualified 实施单位 (``地方资金组织实施单位``) is the implementer."""
@@ -275,6 +288,7 @@ def is_level2(text: str) -> bool:
     return bool(_LEVEL2_BARE.match(norm_label(text)))
 
 
+PAGE_MARK: Final = re.compile(r"^(?:[-—–－]*\d+[-—–－]*|第\d+页(?:共\d+页)?|\d+/\d+)$")
 TOTAL_ROW: Final = re.compile(r"^(总分|合计|总计|综合得分|自评得分|得分合计|总得分)")
 GRADE_LABEL: Final = re.compile(r"^(评价结果等次|自评等级|评价等级|等级|自评结论|绩效等级|评价结果)")
 GRADES: Final = ("优", "良", "中", "差", "优秀", "良好", "合格", "不合格", "较差")

@@ -121,7 +121,7 @@ def segment(rows: list[Row]) -> list[_Block]:
             if row.table and not current.seen_indicators:
                 key = vocab.norm_label(row.text)
                 current.seen_indicators = any(word in key for word in _INDICATOR_HEAD)
-            if current.seen_indicators and not row.table and len(row.text) >= 12:
+            if current.seen_indicators and not row.table and len(row.text) >= 12 and not _cell_rest(rows, index):
                 current = last_report
                 if current is None:
                     continue
@@ -129,6 +129,21 @@ def segment(rows: list[Row]) -> list[_Block]:
     if current is None and pending and _looks_like_report(pending):
         blocks.append(_Block(kind="report", line=pending[0].line, title=None, rows=pending))
     return blocks
+
+
+def _cell_rest(rows: list[Row], index: int) -> bool:
+    """A short line between two table rows, no heading and no finished sentence, is the rest of a
+    cell the dump broke at a line feed, not prose resuming after the table."""
+    text = rows[index].text.strip()
+    following = rows[index + 1] if index + 1 < len(rows) else None
+    return (
+        following is not None
+        and following.table
+        and len(text) < 60
+        and text[-1] not in "。：:"
+        and vocab.heading_level(text) is None
+        and _title_kind(rows[index]) is None
+    )
 
 
 def _untitled_project(row: Row) -> str | None:

@@ -60,12 +60,21 @@ def grade_cell(row: Row) -> tuple[bool, Cell | None]:
     if not any(word in row.text for word in _GRADE_HINTS):
         return False, None
     for index, cell in enumerate(row.cells):
-        if vocab.GRADE_LABEL.match(vocab.norm_label(cell.text)):
+        key = vocab.norm_label(cell.text)
+        if vocab.GRADE_LABEL.match(key):
+            label, colon, written = key.partition(":")
+            if colon and written in vocab.GRADES and vocab.GRADE_LABEL.match(label):
+                return True, cell  # label and grade in one cell: 自评等级：优
             found = next_value(row, index, lambda text: False)
             if found is not None and vocab.norm_label(found.text) in vocab.GRADES:
                 return True, found
             return True, None
     return False, None
+
+
+def grade_of(cell: Cell) -> str:
+    """The grade a grade cell holds, without a label written in the same cell."""
+    return vocab.norm_label(cell.text).rpartition(":")[2]
 
 
 def first_match(items: Iterable[T], test: Callable[[T], bool]) -> T | None:

@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from jixiao import vocab
 from jixiao.model import Amounts, Indicator, Loc, ProjectForm
-from jixiao.parse.cells import grade_cell, loc, next_value, split_code, text_of, value_text
+from jixiao.parse.cells import grade_cell, grade_of, loc, next_value, split_code, text_of, value_text
 from jixiao.parse.numbers import parse_amount, parse_number, parse_rate
 from jixiao.read.source import Cell, Row
 
@@ -118,6 +118,13 @@ class ProjectParser:
 
     def _header_fields(self, row: Row) -> None:
         for index, cell in enumerate(row.cells):
+            inline = vocab.inline_header_field(cell.text) if "：" in cell.text or ":" in cell.text else None
+            if inline is not None and getattr(self.form, inline[0]) is None:
+                name, code = split_code(inline[1])
+                setattr(self.form, inline[0], name)
+                setattr(self.form, f"{inline[0]}_code", code)
+                self.form.provenance[inline[0]] = loc(row, cell)
+                continue
             attr = vocab.header_field_of(cell.text)
             if attr is None or getattr(self.form, attr) is not None:
                 continue
@@ -285,9 +292,27 @@ class ProjectParser:
             return  # the header again: a table continued on a new page repeats it; the levels carry on
         if self._sub_header(filled):
             return
+        if not row.table and self._cell_continued(row):
+            return
         self._indicator_row(row)
         if row.table:
             self.last_row_line = row.line
+
+    def _cell_continued(self, row: Row) -> bool:
+        """A line of text alone under an indicator row is the rest of that row's last cell (a line
+        break inside the cell ends the dump's line)."""
+        indicators = self.form.indicators
+        if not indicators or indicators[-1].line != self.last_row_line or row.line != indicators[-1].line + 1:
+            return False
+        if vocab.PAGE_MARK.match(vocab.norm_label(row.text)):
+            return False
+        last = indicators[-1]
+        for sem in ("note", "actual", "target", "name"):
+            value = getattr(last, sem)
+            if isinstance(value, str):
+                setattr(last, sem, value + text_of(row.cells[0]))
+                return True
+        return False
 
     def _sub_header(self, filled: list[Cell]) -> bool:
         """A second header row under a merged one (年度指标值 / 实际完成值 under 指标值) places its columns."""
@@ -318,6 +343,7 @@ class ProjectParser:
             self.form.total_score = values[-1][1]
             self.form.provenance["total_score"] = loc(row, values[-1][0])
         self.done = True
+        self._grade_row(row)  # a grade may share the total's row: 总分 … 98  自评等级：优
 
     def _in_weight_column(self, row: Row, cell: Cell) -> bool:
         """A lone total standing exactly under 分值, its 得分 cell blank or trimmed off the row's end: only
@@ -334,7 +360,7 @@ class ProjectParser:
         _, found = grade_cell(row)
         if found is None:
             return False
-        self.form.grade = vocab.norm_label(found.text)
+        self.form.grade = grade_of(found)
         self.form.provenance["grade"] = loc(row, found)
         return True
 

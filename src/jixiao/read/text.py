@@ -21,6 +21,8 @@ from jixiao import vocab
 from jixiao.read.source import Cell, Row, Source
 
 _SPACE_RUN = re.compile(r"[ \u3000\xa0]{2,}")
+_INDENT = re.compile(r"^[ \u3000\xa0]{2,}\S")
+_COLUMN_GAP = re.compile(r"[ \u3000\xa0]{4,}")
 _MD_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _SENTENCE_END = re.compile(r"[。；！？]$")
 _PROSE_MARK = re.compile(r"[。，；！？]")
@@ -149,6 +151,8 @@ def _line_row(line: str, number: int) -> Row | None:
         return _row([p.strip() for p in parts], number)
     if _SPACE_RUN.search(stripped):
         parts = _SPACE_RUN.split(stripped)
+        if len(parts) == 2 and _INDENT.match(line) and _COLUMN_GAP.search(stripped):
+            return _row(["", *parts], number)  # an indented row of two cells: the blank first one was dropped
         if len(parts) >= 3 or (
             len(parts) == 2 and all(len(p) <= 30 for p in parts) and not _SENTENCE_END.search(stripped)
         ):
