@@ -304,8 +304,9 @@ class ProjectParser:
         indicators = self.form.indicators
         if not indicators or indicators[-1].line != self.last_row_line or row.line != indicators[-1].line + 1:
             return False
-        if vocab.PAGE_MARK.match(vocab.norm_label(row.text)):
-            return False
+        key = vocab.norm_label(row.text)
+        if vocab.PAGE_MARK.match(key) or vocab.WEIGHT_FRAGMENT.match(key) or _kind_of(row.text) != _TEXT:
+            return False  # a page number, a ``(10分)`` left of a split level-1 cell, a label: not cell text
         last = indicators[-1]
         for sem in ("note", "actual", "target", "name"):
             value = getattr(last, sem)
