@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import datetime
 import io
+import random
 import re
 import zipfile
 from collections.abc import Callable
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 import xlsxwriter
@@ -213,6 +214,26 @@ def test_format_number(value: float, text: str) -> None:
     assert format_number(value) == text
 
 
+def _random_floats(count: int) -> list[float]:
+    """Amounts, rates and scores of every magnitude, with few and many digits, both signs."""
+    rng = random.Random(20240115)
+    values = []
+    for _ in range(count):
+        exponent = rng.randint(-9, 17)
+        value = rng.uniform(-1, 1) * 10.0**exponent
+        values.append(round(value, rng.randint(0, 12)) if rng.random() < 0.6 else value)
+    return [*values, 0.1 + 0.2, 62.379999999, 1e-5, 9.999999999, 99999.99999, 123456789.125, 1e15 + 0.5]
+
+
+def test_format_number_equals_rounding_to_significant_digits() -> None:
+    """The short way (the shortest text when it is no longer than the rounding) writes what rounding writes."""
+    for value in _random_floats(20000):
+        digits = max(10, len(str(int(abs(value)))) + 2)
+        text = format(Decimal(format(value, f".{digits}g")), "f")
+        text = text.rstrip("0").rstrip(".") if "." in text else text
+        assert format_number(value) == ("0" if text == "-0" else text), value
+
+
 def test_format_value() -> None:
     assert format_value(True) == "是"
     assert format_value(False) == "否"
@@ -285,6 +306,40 @@ def test_shown_text(code: str, value: float, text: str) -> None:
     pattern = parse_format(code)
     assert pattern is not None
     assert shown_text(value, pattern) == text
+
+
+def test_shown_text_equals_decimal_rounding() -> None:
+    """Values that need no rounding take a short way; it must write what rounding half away from zero writes."""
+    codes = [
+        "0",
+        "0.0",
+        "0.00",
+        "0.000",
+        "#,##0",
+        "#,##0.00",
+        "0.0#",
+        "#.##",
+        '0.00"万元"',
+        "#,##0.00;(#,##0.00)",
+        "000",
+    ]
+    for code in codes:
+        pattern = parse_format(code)
+        assert pattern is not None
+        for value in _random_floats(3000):
+            number = Decimal(repr(value)).quantize(Decimal(1).scaleb(-pattern.max_decimals), rounding=ROUND_HALF_UP)
+            integer, _, decimals = format(abs(number), "f").partition(".")
+            while len(decimals) > pattern.min_decimals and decimals.endswith("0"):
+                decimals = decimals[:-1]
+            integer = integer.lstrip("0").rjust(pattern.min_integer, "0")
+            if pattern.thousands and integer:
+                integer = f"{int(integer):,}".rjust(pattern.min_integer, "0")
+            text = integer + ("." + decimals if decimals else "")
+            if number < 0 and pattern.negative is not None:
+                expected = pattern.negative[0] + text + pattern.negative[1]
+            else:
+                expected = (pattern.prefix + ("-" if number < 0 else "") + text + pattern.suffix).strip()
+            assert shown_text(value, pattern) == expected, (code, value)
 
 
 @pytest.mark.parametrize("code", ["General", "@", "yyyy-mm-dd", "0.00E+00", "[>=100]0;0.0", "[DBNum1]0", "# ?/?", ""])

@@ -145,13 +145,16 @@ def parse_format(code: str) -> Shown | None:
 
 def shown_text(value: float, shown: Shown) -> str:
     """``value`` written the way ``shown`` displays it (Excel rounds half away from zero)."""
-    if not (shown.percent or shown.thousands or shown.negative) and value >= 0:
+    if not shown.percent and value >= 0:
         written = repr(float(value))
-        integer, dot, decimals = written.partition(".")
-        if "e" not in written and integer.isdigit() and len(decimals) <= shown.max_decimals:
-            decimals = decimals.rstrip("0") if dot else ""
+        integer, _, decimals = written.partition(".")
+        decimals = decimals.rstrip("0")
+        if len(decimals) <= shown.max_decimals and "e" not in written and integer.isdigit():
+            # the shortest text of the value needs no rounding: only zeros to pad and separators to add
             decimals = decimals.ljust(shown.min_decimals, "0")
             integer = integer.lstrip("0").rjust(shown.min_integer, "0")
+            if shown.thousands and integer:
+                integer = f"{int(integer):,}".rjust(shown.min_integer, "0")
             return (shown.prefix + integer + ("." + decimals if decimals else "") + shown.suffix).strip()
     try:
         number = Decimal(repr(value))

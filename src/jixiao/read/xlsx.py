@@ -46,6 +46,7 @@ OOXML package. Everything calamine cannot read becomes a :class:`ReadError`.
 from __future__ import annotations
 
 import datetime
+import functools
 import io
 import math
 import zipfile
@@ -79,16 +80,23 @@ def _damaged(reason: object) -> ReadError:
 
 def format_number(value: float) -> str:
     """A float as written: no ``.0`` on whole numbers, no binary noise, no exponent."""
-    if not math.isfinite(value):
+    if value.is_integer():
+        if -1e15 < value < 1e15:
+            return str(int(value))
+    elif not math.isfinite(value):
         return ""
-    if value == int(value) and abs(value) < 1e15:
-        return str(int(value))
+    written = repr(value)  # the shortest text that reads back as ``value``
+    if "e" not in written and len(written.replace("-", "").replace(".", "").lstrip("0")) <= _SIGNIFICANT:
+        return written  # already no more significant digits than the rounding keeps: the rounding is a no-op
     digits = max(_SIGNIFICANT, len(str(int(abs(value)))) + 2)
     number = Decimal(format(value, f".{digits}g"))
     text = format(number, "f")
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
+
+
+_number_text = functools.lru_cache(maxsize=4096)(format_number)  # weights and scores recur in every form
 
 
 def format_value(value: _Value | None) -> str:
@@ -113,14 +121,36 @@ def format_value(value: _Value | None) -> str:
     return str(value)
 
 
+_ONLY_TEXT = frozenset({str})
+
+
 def _row_texts(values: Sequence[_Value], width: int) -> list[str]:
     """One sheet row as text, padded to ``width``; strings and empties (most cells) take the short way."""
-    texts = [
-        (" ".join(value.split()) if value else "") if type(value) is str else format_value(value) for value in values
-    ]
+    if set(map(type, values)) == _ONLY_TEXT:
+        joined = "|".join(values)  # type: ignore[arg-type]
+        if (
+            joined.isprintable()  # no whitespace but the space (every other one is unprintable)
+            and "  " not in joined
+            and " |" not in joined
+            and "| " not in joined
+            and joined[:1] != " "
+            and joined[-1:] != " "
+        ):
+            texts = list(values)  # every text already has its whitespace collapsed: as it is
+        else:
+            texts = [" ".join(value.split()) if value else "" for value in values]  # type: ignore[union-attr]
+    else:
+        texts = [
+            (" ".join(value.split()) if value else "")
+            if type(value) is str
+            else _number_text(value)
+            if type(value) is float
+            else format_value(value)
+            for value in values
+        ]
     if len(texts) < width:
         texts += [""] * (width - len(texts))
-    return texts
+    return texts  # type: ignore[return-value]
 
 
 def _check_container(data: bytes) -> tuple[str, dict[str, dict[tuple[int, int], Shown]]]:
@@ -148,11 +178,15 @@ def _calamine_error(error: BaseException) -> ReadError:
     return _damaged(str(error) or type(error).__name__)
 
 
-_Anchors = dict[tuple[int, int], tuple[int, int]]
+_Slots = dict[int, list[tuple[int, int] | None]]
 
 
-def _sheet_grid(sheet: calamine.CalamineSheet, shown: dict[tuple[int, int], Shown]) -> tuple[list[list[str]], _Anchors]:
-    """The sheet's used area as text, plus the merge anchor of every slot a merged range covers besides its own."""
+def _sheet_grid(
+    sheet: calamine.CalamineSheet, shown: dict[tuple[int, int], Shown], written: dict[tuple[float, int], str]
+) -> tuple[list[list[str]], _Slots]:
+    """The sheet's used area as text, plus, for each row a merged range covers, the merge anchor of every slot
+    the range covers besides its own (None elsewhere). ``written`` keeps each formatted number for the next
+    sheets: a form repeats its weights and scores."""
     end = sheet.end
     start = sheet.start
     if end is None or start is None:
@@ -163,11 +197,13 @@ def _sheet_grid(sheet: calamine.CalamineSheet, shown: dict[tuple[int, int], Show
         raise ReadError(f"工作表“{sheet.name}”过大（{height} 行 × {width} 列），拒绝读取")
     values: Sequence[Sequence[_Value]] = sheet.to_python()
     grid = [_row_texts(row, width) for row in values]
-    grid += [[""] * width for _ in range(height - len(grid))]
-    written: dict[tuple[float, int], str] = {}  # a form repeats its weights and scores: each written once
+    if len(grid) < height:
+        grid += [[""] * width for _ in range(height - len(grid))]
+    count = len(values)
     for (r, c), pattern in shown.items():
-        r, c = r - top0, c - left0
-        if 0 <= r < len(values) and 0 <= c < len(values[r]):
+        r -= top0
+        c -= left0
+        if 0 <= r < count and 0 <= c < len(values[r]):
             value = values[r][c]
             if type(value) is float or type(value) is int:
                 key = (value, id(pattern))
@@ -175,21 +211,34 @@ def _sheet_grid(sheet: calamine.CalamineSheet, shown: dict[tuple[int, int], Show
                 if text is None:
                     text = written[key] = shown_text(value, pattern)
                 grid[r][c] = text
-    anchors: _Anchors = {}
+    slots: _Slots = {}
     for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or []:
         top, left = r0 - top0, c0 - left0
         if not (0 <= top < height and 0 <= left < width):
             continue  # anchor outside the data area: an empty merged cell
+        right = min(c1 - left0, width - 1)
         text = grid[top][left]
+        anchor = (top, left)
         for r in range(top, min(r1 - top0, height - 1) + 1):
-            for c in range(left, min(c1 - left0, width - 1) + 1):
-                if (r, c) != (top, left) and (r, c) not in anchors:
+            first = left + 1 if r == top else left
+            if first > right:
+                continue
+            row = slots.get(r)
+            if row is None:
+                row = slots[r] = [None] * width
+            count = right + 1 - first
+            if row[first : right + 1].count(None) == count:  # no earlier range claimed a slot here: one slice
+                row[first : right + 1] = [anchor] * count
+                grid[r][first : right + 1] = [text] * count
+                continue
+            for c in range(first, right + 1):  # overlapping ranges: the first range to cover a slot keeps it
+                if row[c] is None:
+                    row[c] = anchor
                     grid[r][c] = text
-                    anchors[r, c] = (top, left)
-    return grid, anchors
+    return grid, slots
 
 
-def _add_sheet(name: str, grid: list[list[str]], anchors: _Anchors, lines: list[str], rows: list[Row]) -> None:
+def _add_sheet(name: str, grid: list[list[str]], slots: _Slots, lines: list[str], rows: list[Row]) -> None:
     for r, texts in enumerate(grid):
         width = len(texts)
         while width and not texts[width - 1]:
@@ -198,25 +247,28 @@ def _add_sheet(name: str, grid: list[list[str]], anchors: _Anchors, lines: list[
         if width == 0:
             lines.append("")
             continue
-        if anchors:
-            slots = [anchors.get((r, c)) for c in range(width)]
-            own = [c for c in range(width) if texts[c] and slots[c] is None]
-            borrowed = {slots[c] for c in range(width) if texts[c] and slots[c] is not None}
-        else:
-            slots = [None] * width
-            own = [c for c in range(width) if texts[c]]
-            borrowed = set()
+        row_slots = slots.get(r) if slots else None
+        if row_slots is None:
+            if width == 1 or not any(texts[: width - 1]):  # one cell with text, the last: a paragraph
+                text = texts[width - 1]
+                lines.append(text)
+                rows.append(Row([Cell(text, number, 0)], number, number, table=False, index=len(rows), sheet=name))
+                continue
+            if width < len(texts):
+                texts = texts[:width]
+            lines.append("\t".join(texts))
+            cells = [Cell(text, number, c) for c, text in enumerate(texts)]
+            rows.append(Row(cells, number, number, table=True, index=len(rows), sheet=name))
+            continue
+        own = [c for c in range(width) if texts[c] and row_slots[c] is None]
+        borrowed = {row_slots[c] for c in range(width) if texts[c] and row_slots[c] is not None}
         if len(own) == 1 and borrowed <= {(r, own[0])}:
             text = texts[own[0]]
             lines.append(text)
             rows.append(Row([Cell(text, number, 0)], number, number, table=False, index=len(rows), sheet=name))
             continue
-        if anchors:
-            lines.append("\t".join("" if slots[c] is not None else texts[c] for c in range(width)))
-            cells = [Cell(texts[c], number, c, slots[c] is not None) for c in range(width)]
-        else:
-            lines.append("\t".join(texts[:width]))
-            cells = [Cell(texts[c], number, c) for c in range(width)]
+        lines.append("\t".join("" if row_slots[c] is not None else texts[c] for c in range(width)))
+        cells = [Cell(texts[c], number, c, row_slots[c] is not None) for c in range(width)]
         rows.append(Row(cells, number, number, table=True, index=len(rows), sheet=name))
     while lines and not lines[-1]:
         lines.pop()
@@ -227,6 +279,7 @@ def read_workbook(data: bytes, path: str) -> Source:
     fmt, shown = _check_container(data)
     lines: list[str] = []
     rows: list[Row] = []
+    written: dict[tuple[float, int], str] = {}
     try:
         with calamine.CalamineWorkbook.from_filelike(io.BytesIO(data)) as book:
             indexes = [
@@ -234,7 +287,7 @@ def read_workbook(data: bytes, path: str) -> Source:
             ]
             for index in indexes:
                 sheet = book.get_sheet_by_index(index)
-                grid, anchors = _sheet_grid(sheet, shown.get(sheet.name, {}))
+                grid, slots = _sheet_grid(sheet, shown.get(sheet.name, {}), written)
                 if len(indexes) > 1:
                     number = len(lines) + 1
                     marker = f"【工作表：{sheet.name}】"
@@ -242,7 +295,7 @@ def read_workbook(data: bytes, path: str) -> Source:
                     rows.append(
                         Row([Cell(marker, number, 0)], number, number, table=False, index=len(rows), sheet=sheet.name)
                     )
-                _add_sheet(sheet.name, grid, anchors, lines, rows)
+                _add_sheet(sheet.name, grid, slots, lines, rows)
     except ReadError:
         raise
     except (KeyboardInterrupt, SystemExit, MemoryError):
