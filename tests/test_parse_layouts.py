@@ -296,3 +296,36 @@ def test_framework_table_with_merged_header_and_cells_reads_each_value_once() ->
     assert len(forms) == 1 and isinstance(forms[0], DepartmentForm)
     values = [(row.reference_weight, row.weight, row.score) for row in forms[0].indicators]
     assert values == [(Decimal(3), Decimal(6), Decimal(5)), (Decimal(4), Decimal(2), Decimal(2))]
+
+
+def test_report_projects_listed_in_a_table_of_their_own() -> None:
+    text = "\n".join(
+        [
+            "2023年度青禾县总工会项目支出绩效自评报告",
+            "一、项目自评情况",
+            "各项目执行和自评结果如下。",
+            "项目名称\t年初预算（元）\t全年预算（元）\t执行数（元）\t预算执行率\t自评得分\t等级",
+            "职工书屋建设\t200000\t250000\t240000\t96%\t92\t优",
+            "合计\t200000\t250000\t240000\t96%\t\t",
+            "二、存在的问题",
+        ]
+    )
+    forms = parse_source(read_text(text, "report.txt"))
+    report = next(form for form in forms if isinstance(form, ReportForm))
+    assert [(p.name, p.initial, p.budget, p.executed, p.rate, p.score, p.grade) for p in report.projects] == [
+        ("职工书屋建设", Decimal(20), Decimal(25), Decimal(24), Decimal("0.96"), Decimal(92), "优")
+    ]
+    assert report.projects[0].provenance["budget"].col == 2
+
+
+def test_a_table_without_project_figures_gives_no_report_project() -> None:
+    text = "\n".join(
+        [
+            "2023年度青禾县总工会项目支出绩效自评报告",
+            "项目名称\t负责科室\t联系人",
+            "职工书屋建设\t宣传部\t张三",
+        ]
+    )
+    forms = parse_source(read_text(text, "report.txt"))
+    report = next(form for form in forms if isinstance(form, ReportForm))
+    assert report.projects == []

@@ -24,10 +24,6 @@ FIXTURES = Path(__file__).parent / "fixtures" / "realistic"
 STEMS = sorted(path.name.removesuffix(".gold.json") for path in FIXTURES.glob("*.gold.json"))
 
 # Report-parser failures (src/jixiao/parse/report.py belongs to another change): they flip when fixed.
-REPORT_PARSER_GAPS: dict[str, str] = {
-    "report_project_table": "the report parser reads project figures from prose only, not from a table of projects",
-}
-
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "「": '"', "」": '"', "≧": "≥", "≦": "≤"})
 _LISTS = {
     "indicators": lambda item: (item.get("level2") or "") + (item.get("name") or ""),
@@ -130,12 +126,7 @@ def compare(gold_doc: dict[str, Any], pred_doc: dict[str, Any]) -> tuple[int, li
     return scored, diffs
 
 
-def _marks(stem: str) -> list[pytest.MarkDecorator]:
-    reason = REPORT_PARSER_GAPS.get(stem)
-    return [pytest.mark.xfail(reason=reason, strict=True)] if reason else []
-
-
-@pytest.mark.parametrize("stem", [pytest.param(stem, marks=_marks(stem)) for stem in STEMS])
+@pytest.mark.parametrize("stem", STEMS)
 def test_realistic_layout_matches_gold(stem: str) -> None:
     gold = json.loads((FIXTURES / f"{stem}.gold.json").read_text(encoding="utf-8"))
     pred = document_to_dict(extract_file(FIXTURES / f"{stem}.txt"))

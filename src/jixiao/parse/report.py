@@ -19,7 +19,7 @@ from decimal import Decimal
 
 from jixiao import vocab
 from jixiao.model import Loc, ProjectGroup, ReportForm, ReportProject
-from jixiao.parse.cells import year_of
+from jixiao.parse.cells import loc, year_of
 from jixiao.parse.numbers import parse_amount, parse_number, parse_rate
 from jixiao.read.source import Row
 
@@ -157,6 +157,44 @@ def _sentences(paragraph: _Text) -> list[tuple[int, str]]:
     return [(m.start(), m.group(0)) for m in _SENTENCE.finditer(paragraph.text) if m.group(0).strip()]
 
 
+_TABLE_COLUMNS = (
+    ("name", ("项目名称", "项目", "名称")),
+    ("initial", ("年初预算",)),
+    ("rate", ("执行率", "完成率")),
+    ("budget", ("全年预算", "调整后预算", "预算数", "预算")),
+    ("executed", ("执行数", "实际支出", "决算数", "支出数", "执行金额")),
+    ("score", ("自评得分", "评价得分", "得分")),
+    ("grade", ("等级", "等次", "评价结果")),
+)
+
+
+def _project_columns(row: Row) -> dict[int, tuple[str, str]] | None:
+    """Column → (field, unit) of a table header naming projects and at least two of their figures."""
+    found: dict[int, tuple[str, str]] = {}
+    for cell in row.cells:
+        label = vocab.norm_label(cell.text)
+        if cell.inherited or not label or len(label) > 16:
+            continue
+        for attr, words in _TABLE_COLUMNS:
+            matches = (word in label for word in words) if attr == "rate" else map(label.startswith, words)
+            if any(matches) and attr not in {a for a, _ in found.values()}:
+                found[cell.col] = (attr, "元" if re.search(r"[(（]元[)）]", label) else "万元")
+                break
+    attrs = {attr for attr, _ in found.values()}
+    return found if "name" in attrs and len(attrs & {"initial", "budget", "executed", "rate", "score"}) >= 2 else None
+
+
+def _table_value(attr: str, text: str, unit: str) -> Decimal | str | None:
+    if attr == "grade":
+        grade = vocab.norm_label(text)
+        return grade if grade in ("优", "良", "中", "差", "优秀", "良好") else None
+    if attr == "rate":
+        return parse_rate(text)
+    if attr == "score":
+        return parse_number(text)
+    return parse_amount(text, unit)
+
+
 class ReportParser:
     def __init__(self, rows: list[Row], line: int, title: str | None, prefix: list[Row]) -> None:
         self.rows = rows
@@ -185,6 +223,7 @@ class ReportParser:
             self._single(single)
         else:
             self._listed_projects()
+            self._table_projects()
             self._unit_budget()
         self._score_and_grade()
         self._score_table()
@@ -264,6 +303,39 @@ class ReportParser:
             if value is not None:
                 setattr(budget, attr, value)
                 self.form.provenance[f"budget.{attr}"] = Loc(line=figures.lines[attr])
+
+    def _table_projects(self) -> None:
+        """Projects a report lists in a table of its own (名称 / 预算 / 执行数 / 执行率 / 得分 / 等级),
+        one row each; a project the prose already gave keeps its figures."""
+        known = {vocab.norm_label(project.name) for project in self.form.projects}
+        columns: dict[int, tuple[str, str]] | None = None
+        for row in self.rows:
+            if not row.table:
+                columns = None
+                continue
+            if columns is None:
+                columns = _project_columns(row)
+                continue
+            cells = {cell.col: cell for cell in row.cells if cell.text.strip() and not cell.inherited}
+            name_cell = next(
+                (cells[col] for col, (attr, _) in columns.items() if attr == "name" and col in cells), None
+            )
+            if name_cell is None:
+                continue
+            name = vocab.clean_text(name_cell.text)
+            if vocab.TOTAL_ROW.match(vocab.norm_label(name)) or vocab.norm_label(name) in known:
+                continue
+            group: ProjectGroup = "transfer" if "转移支付" in name else "project"
+            project = ReportProject(name=name, group=group, line=row.line)
+            for col, (attr, unit) in columns.items():
+                cell = cells.get(col)
+                value = None if cell is None or attr == "name" else _table_value(attr, cell.text, unit)
+                if cell is not None and value is not None:
+                    setattr(project, attr, value)
+                    project.provenance[attr] = loc(row, cell)
+            if any(getattr(project, attr) is not None for attr in ("initial", "budget", "executed", "rate", "score")):
+                known.add(vocab.norm_label(name))
+                self.form.projects.append(project)
 
     def _listed_projects(self) -> None:
         headings: list[_Heading] = []
