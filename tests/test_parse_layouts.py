@@ -329,3 +329,17 @@ def test_a_table_without_project_figures_gives_no_report_project() -> None:
     forms = parse_source(read_text(text, "report.txt"))
     report = next(form for form in forms if isinstance(form, ReportForm))
     assert report.projects == []
+
+
+def test_a_score_table_names_no_report_project() -> None:
+    text = "\n".join(
+        [
+            "2023年度青禾县总工会部门整体支出绩效自评报告",
+            "各部分指标的评价得分见下表。",
+            "项目\t产出指标\t效益指标\t满意度指标\t预算执行率\t得分合计",
+            "评价得分\t48\t28\t10\t9.5\t95.5",
+        ]
+    )
+    forms = parse_source(read_text(text, "report.txt"))
+    report = next(form for form in forms if isinstance(form, ReportForm))
+    assert report.projects == []

@@ -169,7 +169,8 @@ _TABLE_COLUMNS = (
 
 
 def _project_columns(row: Row) -> dict[int, tuple[str, str]] | None:
-    """Column → (field, unit) of a table header naming projects and at least two of their figures."""
+    """Column → (field, unit) of a table header naming projects and at least two of their figures, one of
+    them an amount (a score table, 项目 / 产出指标 / … / 得分合计, names no project)."""
     found: dict[int, tuple[str, str]] = {}
     for cell in row.cells:
         label = vocab.norm_label(cell.text)
@@ -181,7 +182,8 @@ def _project_columns(row: Row) -> dict[int, tuple[str, str]] | None:
                 found[cell.col] = (attr, "元" if re.search(r"[(（]元[)）]", label) else "万元")
                 break
     attrs = {attr for attr, _ in found.values()}
-    return found if "name" in attrs and len(attrs & {"initial", "budget", "executed", "rate", "score"}) >= 2 else None
+    money = attrs & {"initial", "budget", "executed"}
+    return found if "name" in attrs and money and len(attrs & {*money, "rate", "score"}) >= 2 else None
 
 
 def _table_value(attr: str, text: str, unit: str) -> Decimal | str | None:
