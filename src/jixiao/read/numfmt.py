@@ -32,6 +32,7 @@ import posixpath
 import re
 import struct
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -214,22 +215,57 @@ def _tags(name: bytes, data: bytes, *wanted: bytes) -> list[dict[bytes, str]]:
     return [_attributes(match.group(1) or b"", keys) for match in pattern.finditer(data)]
 
 
-def _part(archive: zipfile.ZipFile, name: str) -> bytes | None:
+_LOCAL_HEADER = b"PK\x03\x04"
+_UNUSUAL_FLAGS = 0x61  # encrypted, patched, strongly encrypted: zipfile gives its own error
+
+
+def _read(archive: zipfile.ZipFile, data: bytes, name: str) -> bytes:
+    """A member's bytes (``KeyError`` when missing), as ``archive.read`` gives them.
+
+    The parts read here are a few KB: zipfile's file object costs more than inflating them, so a plain
+    deflated member is inflated straight from ``data`` (the bytes ``archive`` was opened on), never past its
+    size in the directory (checked by :func:`jixiao.read.zipguard.open_office_zip`), CRC checked. Anything
+    else (stored, other methods, odd headers) goes through zipfile.
+    """
+    info = archive.getinfo(name)
+    offset, size = info.header_offset, info.file_size
+    if (
+        info.compress_type == zipfile.ZIP_DEFLATED
+        and size > 0  # a limit of 0 would mean none
+        and not info.flag_bits & _UNUSUAL_FLAGS
+        and data[offset : offset + 4] == _LOCAL_HEADER
+        and info.orig_filename.isascii()
+    ):
+        name_length, extra_length = struct.unpack_from("<HH", data, offset + 26)
+        start = offset + 30 + name_length + extra_length
+        end = start + info.compress_size
+        if end <= len(data) and data[offset + 30 : offset + 30 + name_length] == info.orig_filename.encode():
+            inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+            content = inflater.decompress(data[start:end], size)
+            if len(content) < size:
+                content = (content + inflater.flush())[:size]
+            if zlib.crc32(content) != info.CRC:
+                raise zipfile.BadZipFile(f"Bad CRC-32 for file {name!r}")
+            return content
+    return archive.read(name)
+
+
+def _part(archive: zipfile.ZipFile, data: bytes, name: str) -> bytes | None:
     """A part's bytes; None when it is missing or declares a DTD (entities are never expanded here)."""
     try:
-        data = archive.read(name)
+        content = _read(archive, data, name)
     except KeyError:
         return None
-    return None if _DOCTYPE.search(data, 0, 4096) else data
+    return None if _DOCTYPE.search(content, 0, 4096) else content
 
 
 _CELL_XFS = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?cellXfs\b.*?</(?:[A-Za-z_][\w.-]*:)?cellXfs>", re.DOTALL)
 
 
-def _styles(archive: zipfile.ZipFile) -> dict[int, Shown]:
+def _styles(archive: zipfile.ZipFile, data: bytes) -> dict[int, Shown]:
     """Cell style index → pattern, for the styles whose format changes how a number is shown."""
-    data = _part(archive, "xl/styles.xml")
-    return _styles_of(data) if data is not None else {}
+    styles = _part(archive, data, "xl/styles.xml")
+    return _styles_of(styles) if styles is not None else {}
 
 
 @functools.lru_cache(maxsize=16)
@@ -257,10 +293,10 @@ def _styles_of(data: bytes) -> dict[int, Shown]:
     return styles
 
 
-def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+def _sheet_parts(archive: zipfile.ZipFile, data: bytes) -> dict[str, str]:
     """Sheet name → the part that holds it."""
-    book = _part(archive, "xl/workbook.xml")
-    rels = _part(archive, "xl/_rels/workbook.xml.rels")
+    book = _part(archive, data, "xl/workbook.xml")
+    rels = _part(archive, data, "xl/_rels/workbook.xml.rels")
     return _sheet_parts_of(book, rels) if book is not None and rels is not None else {}
 
 
@@ -307,31 +343,41 @@ def _scan(
     return found
 
 
-def shown_cells(archive: zipfile.ZipFile) -> dict[str, dict[tuple[int, int], Shown]]:
-    """Per sheet name, the number cells whose style shows them otherwise than as stored; see the module doc."""
-    styles = _styles(archive)
+class _Columns(dict[bytes, int]):
+    """Column letters → 0-based column, worked out once per process (at most 26³ entries)."""
+
+    def __missing__(self, letters: bytes) -> int:
+        self[letters] = column = _column(letters)
+        return column
+
+
+_COLUMNS = _Columns()
+
+
+def shown_cells(archive: zipfile.ZipFile, data: bytes) -> dict[str, dict[tuple[int, int], Shown]]:
+    """Per sheet name, the number cells whose style shows them otherwise than as stored; see the module doc.
+
+    ``data`` is the bytes ``archive`` was opened on."""
+    styles = _styles(archive, data)
     if not styles:
         return {}
-    parts = _sheet_parts(archive)
+    parts = _sheet_parts(archive, data)
     ids = "|".join(str(index) for index in sorted(styles)).encode()
     common = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})" s="(' + ids + rb')"(?: t="([a-zA-Z]+)")?')
     any_order = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\bs="(' + ids + rb')"[^>]*>')
     by_style = {str(index).encode(): pattern for index, pattern in styles.items()}
-    columns: dict[bytes, int] = {}
+    columns = _COLUMNS
     found: dict[str, dict[tuple[int, int], Shown]] = {}
     for name, part in parts.items():
         try:
-            data = archive.read(part)
+            sheet = _read(archive, data, part)
         except KeyError:
             continue
-        cells: dict[tuple[int, int], Shown] = {}
-        for letters, digits, style, kind in _scan(data, common, any_order):
-            if kind and kind != b"n":
-                continue  # a string, boolean, error or inline text: no number to show
-            col = columns.get(letters)
-            if col is None:
-                col = columns[letters] = _column(letters)
-            cells[int(digits) - 1, col] = by_style[style]
+        cells = {
+            (int(digits) - 1, columns[letters]): by_style[style]
+            for letters, digits, style, kind in _scan(sheet, common, any_order)
+            if not kind or kind == b"n"  # a string, boolean, error or inline text: no number to show
+        }
         if cells:
             found[name] = cells
     return found

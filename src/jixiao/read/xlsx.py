@@ -159,7 +159,7 @@ def _check_container(data: bytes) -> tuple[str, dict[str, dict[tuple[int, int], 
     if data.startswith(_ZIP_MAGIC):
         with open_office_zip(data) as archive:
             try:
-                return "xlsx", shown_cells(archive)
+                return "xlsx", shown_cells(archive, data)
             except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, ValueError):
                 return "xlsx", {}  # a damaged part: calamine gives the reason, or reads what it can
     if data.startswith(_OLE_MAGIC):
@@ -212,29 +212,32 @@ def _sheet_grid(
                     text = written[key] = shown_text(value, pattern)
                 grid[r][c] = text
     slots: _Slots = {}
-    for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or []:
+    last_row, last_col = height - 1, width - 1
+    for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or ():
         top, left = r0 - top0, c0 - left0
-        if not (0 <= top < height and 0 <= left < width):
+        if not (0 <= top <= last_row and 0 <= left <= last_col):
             continue  # anchor outside the data area: an empty merged cell
-        right = min(c1 - left0, width - 1)
+        bottom, right = min(r1 - top0, last_row), min(c1 - left0, last_col)
+        if right < left or bottom < top or (bottom == top and right == left):
+            continue  # clipped to its anchor alone
         text = grid[top][left]
         anchor = (top, left)
-        for r in range(top, min(r1 - top0, height - 1) + 1):
+        for r in range(top, bottom + 1):
             first = left + 1 if r == top else left
             if first > right:
                 continue
+            count = right + 1 - first
             row = slots.get(r)
             if row is None:
                 row = slots[r] = [None] * width
-            count = right + 1 - first
-            if row[first : right + 1].count(None) == count:  # no earlier range claimed a slot here: one slice
-                row[first : right + 1] = [anchor] * count
-                grid[r][first : right + 1] = [text] * count
+            elif row[first : right + 1].count(None) != count:  # overlapping ranges: the first to cover a slot keeps it
+                for c in range(first, right + 1):
+                    if row[c] is None:
+                        row[c] = anchor
+                        grid[r][c] = text
                 continue
-            for c in range(first, right + 1):  # overlapping ranges: the first range to cover a slot keeps it
-                if row[c] is None:
-                    row[c] = anchor
-                    grid[r][c] = text
+            row[first : right + 1] = [anchor] * count
+            grid[r][first : right + 1] = [text] * count
     return grid, slots
 
 
@@ -247,29 +250,28 @@ def _add_sheet(name: str, grid: list[list[str]], slots: _Slots, lines: list[str]
         if width == 0:
             lines.append("")
             continue
+        if width < len(texts):
+            texts = texts[:width]
         row_slots = slots.get(r) if slots else None
         if row_slots is None:
-            if width == 1 or not any(texts[: width - 1]):  # one cell with text, the last: a paragraph
-                text = texts[width - 1]
-                lines.append(text)
-                rows.append(Row([Cell(text, number, 0)], number, number, table=False, index=len(rows), sheet=name))
+            if width == 1 or not any(texts[:-1]):  # one cell with text, the last: a paragraph
+                rows.append(Row([Cell(texts[-1], number, 0)], number, number, False, len(rows), None, name))
+                lines.append(texts[-1])
                 continue
-            if width < len(texts):
-                texts = texts[:width]
             lines.append("\t".join(texts))
             cells = [Cell(text, number, c) for c, text in enumerate(texts)]
-            rows.append(Row(cells, number, number, table=True, index=len(rows), sheet=name))
+            rows.append(Row(cells, number, number, True, len(rows), None, name))
             continue
-        own = [c for c in range(width) if texts[c] and row_slots[c] is None]
-        borrowed = {row_slots[c] for c in range(width) if texts[c] and row_slots[c] is not None}
-        if len(own) == 1 and borrowed <= {(r, own[0])}:
+        pairs = list(zip(texts, row_slots, strict=False))  # the slots run on past trailing empty cells
+        own = [c for c, (text, slot) in enumerate(pairs) if text and slot is None]
+        if len(own) == 1 and {slot for text, slot in pairs if text and slot is not None} <= {(r, own[0])}:
             text = texts[own[0]]
             lines.append(text)
-            rows.append(Row([Cell(text, number, 0)], number, number, table=False, index=len(rows), sheet=name))
+            rows.append(Row([Cell(text, number, 0)], number, number, False, len(rows), None, name))
             continue
-        lines.append("\t".join("" if row_slots[c] is not None else texts[c] for c in range(width)))
-        cells = [Cell(texts[c], number, c, row_slots[c] is not None) for c in range(width)]
-        rows.append(Row(cells, number, number, table=True, index=len(rows), sheet=name))
+        lines.append("\t".join([text if slot is None else "" for text, slot in pairs]))
+        cells = [Cell(text, number, c, slot is not None) for c, (text, slot) in enumerate(pairs)]
+        rows.append(Row(cells, number, number, True, len(rows), None, name))
     while lines and not lines[-1]:
         lines.pop()
 
