@@ -22,6 +22,7 @@ import xlsxwriter
 
 from jixiao.model import ProjectForm
 from jixiao.parse import parse_source
+from jixiao.read import numfmt
 from jixiao.read.numfmt import parse_format, shown_text
 from jixiao.read.source import ReadError, Row, Source
 from jixiao.read.xlsx import format_number, format_value, read_workbook
@@ -435,7 +436,70 @@ def test_zip_that_is_not_a_workbook() -> None:
         read_workbook(buffer.getvalue(), "fake.xlsx")
 
 
-def test_zip_bomb_member_is_refused_before_it_is_inflated(zip_members_opened: list[str]) -> None:
+@pytest.fixture
+def parts_inflated(zip_members_opened: list[str], monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The members inflated, by zipfile or by the number-format reader's own inflating of small parts."""
+    original = numfmt._read
+
+    def recording_read(archive: zipfile.ZipFile, data: bytes, name: str) -> bytes:
+        zip_members_opened.append(name)
+        return original(archive, data, name)
+
+    monkeypatch.setattr(numfmt, "_read", recording_read)
+    return zip_members_opened
+
+
+def test_parts_inflated_sees_the_number_format_reader(parts_inflated: list[str]) -> None:
+    read_workbook(formatted_workbook(), "shown.xlsx")
+    assert {"xl/styles.xml", "xl/workbook.xml", "xl/worksheets/sheet1.xml"} <= set(parts_inflated)
+
+
+def _with_member(
+    data: bytes, name: str, change: Callable[[zipfile.ZipInfo, bytes], tuple[zipfile.ZipInfo, bytes]]
+) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as old, zipfile.ZipFile(buffer, "w") as new:
+        for item in old.infolist():
+            content = old.read(item.filename)
+            if item.filename == name:
+                item, content = change(item, content)
+            new.writestr(item, content)
+    return buffer.getvalue()
+
+
+def _stored(item: zipfile.ZipInfo, content: bytes) -> tuple[zipfile.ZipInfo, bytes]:
+    item.compress_type = zipfile.ZIP_STORED
+    return item, content
+
+
+def test_parts_read_as_zipfile_reads_them() -> None:
+    data = _with_member(formatted_workbook(), "xl/workbook.xml", _stored)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        kinds = set()
+        for item in archive.infolist():
+            kinds.add(item.compress_type)
+            assert numfmt._read(archive, data, item.filename) == archive.read(item.filename)
+        assert kinds == {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}
+        with pytest.raises(KeyError):
+            numfmt._read(archive, data, "xl/missing.xml")
+
+
+def test_a_part_that_fails_its_crc_is_an_error() -> None:
+    """The CRC in the central directory is what both readers check the inflated part against."""
+    data = bytearray(formatted_workbook())
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as archive:
+        crc = archive.getinfo("xl/styles.xml").CRC
+    position = data.find(crc.to_bytes(4, "little"), data.find(b"PK\x01\x02"))  # in the central directory
+    assert position > 0
+    data[position : position + 4] = (crc ^ 1).to_bytes(4, "little")
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as archive:
+        with pytest.raises(zipfile.BadZipFile):
+            archive.read("xl/styles.xml")
+        with pytest.raises(zipfile.BadZipFile, match="CRC"):
+            numfmt._read(archive, bytes(data), "xl/styles.xml")
+
+
+def test_zip_bomb_member_is_refused_before_it_is_inflated(parts_inflated: list[str]) -> None:
     buffer = io.BytesIO()
     with (
         zipfile.ZipFile(io.BytesIO(project_workbook())) as original,
@@ -446,7 +510,7 @@ def test_zip_bomb_member_is_refused_before_it_is_inflated(zip_members_opened: li
         bomb.writestr("xl/media/image1.png", b"\0" * (4 * 1024 * 1024))
     with pytest.raises(ReadError, match="压缩炸弹"):
         read_workbook(buffer.getvalue(), "bomb.xlsx")
-    assert "xl/media/image1.png" not in zip_members_opened  # refused from the sizes the archive declares
+    assert "xl/media/image1.png" not in parts_inflated  # refused from the sizes the archive declares
 
 
 def test_random_bytes_named_xls() -> None:
