@@ -16,6 +16,7 @@ import re
 import zipfile
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 import pytest
 import xlsxwriter
@@ -393,6 +394,30 @@ def _rewritten(data: bytes, changes: dict[str, Callable[[bytes], bytes]]) -> byt
             change = changes.get(item.filename)
             new.writestr(item, change(content) if change else content)
     return buffer.getvalue()
+
+
+def test_only_sheets_with_numbers_are_scanned_for_formats(monkeypatch: pytest.MonkeyPatch) -> None:
+    scanned: list[bytes] = []
+    original = numfmt._sheet_cells
+
+    def recording(sheet: bytes, *args: Any) -> dict[tuple[int, int], numfmt.Shown]:
+        scanned.append(sheet)
+        return original(sheet, *args)
+
+    monkeypatch.setattr(numfmt, "_sheet_cells", recording)
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    two = book.add_format({"num_format": "0.00"})
+    book.add_worksheet("说明").write("A1", "本表数据均为虚构。", two)
+    book.add_worksheet("得分").write_row("A1", ["得分", 4.9], two)
+    book.close()
+    assert read_workbook(buffer.getvalue(), "two.xlsx").lines == [
+        "【工作表：说明】",
+        "本表数据均为虚构。",
+        "【工作表：得分】",
+        "得分\t4.90",
+    ]
+    assert len(scanned) == 1 and b"4.9" in scanned[0]
 
 
 def test_formats_in_another_writer_s_markup() -> None:

@@ -20,8 +20,11 @@ showing two decimals applies). calamine gives the stored value only, so:
   whose ``s`` is one of those styles (no entity is expanded; the parts were
   size-checked by :func:`jixiao.read.zipguard.open_office_zip`).
 
-The result maps each sheet name to ``{(row, col): Shown}`` in absolute
-0-based cell positions, the coordinates calamine's ``start`` uses.
+The result maps each sheet name to a function giving ``{(row, col): Shown}``
+in absolute 0-based cell positions, the coordinates calamine's ``start``
+uses. The parts are read (and so checked) at once; a sheet is scanned only
+when asked for, so a sheet with no number in it (a report's text, notes)
+costs no scan.
 """
 
 from __future__ import annotations
@@ -33,11 +36,11 @@ import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-__all__ = ["Shown", "parse_format", "shown_cells", "shown_text", "xls_shown_cells"]
+__all__ = ["Shown", "ShownCells", "parse_format", "shown_cells", "shown_text", "xls_shown_cells"]
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -69,6 +72,9 @@ class Shown:
     prefix: str
     suffix: str
     negative: tuple[str, str] | None  # prefix and suffix of an explicit negative section, shown with the magnitude
+
+
+ShownCells = dict[str, Callable[[], dict[tuple[int, int], Shown]]]  # sheet name → its formatted number cells
 
 
 _BRACKET = re.compile(r"\[([^\]]*)\]")
@@ -354,7 +360,18 @@ class _Columns(dict[bytes, int]):
 _COLUMNS = _Columns()
 
 
-def shown_cells(archive: zipfile.ZipFile, data: bytes) -> dict[str, dict[tuple[int, int], Shown]]:
+def _sheet_cells(
+    sheet: bytes, common: re.Pattern[bytes], any_order: re.Pattern[bytes], by_style: dict[bytes, Shown]
+) -> dict[tuple[int, int], Shown]:
+    columns = _COLUMNS
+    return {
+        (int(digits) - 1, columns[letters]): by_style[style]
+        for letters, digits, style, kind in _scan(sheet, common, any_order)
+        if not kind or kind == b"n"  # a string, boolean, error or inline text: no number to show
+    }
+
+
+def shown_cells(archive: zipfile.ZipFile, data: bytes) -> ShownCells:
     """Per sheet name, the number cells whose style shows them otherwise than as stored; see the module doc.
 
     ``data`` is the bytes ``archive`` was opened on."""
@@ -366,20 +383,13 @@ def shown_cells(archive: zipfile.ZipFile, data: bytes) -> dict[str, dict[tuple[i
     common = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})" s="(' + ids + rb')"(?: t="([a-zA-Z]+)")?')
     any_order = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\bs="(' + ids + rb')"[^>]*>')
     by_style = {str(index).encode(): pattern for index, pattern in styles.items()}
-    columns = _COLUMNS
-    found: dict[str, dict[tuple[int, int], Shown]] = {}
+    found: ShownCells = {}
     for name, part in parts.items():
         try:
             sheet = _read(archive, data, part)
         except KeyError:
             continue
-        cells = {
-            (int(digits) - 1, columns[letters]): by_style[style]
-            for letters, digits, style, kind in _scan(sheet, common, any_order)
-            if not kind or kind == b"n"  # a string, boolean, error or inline text: no number to show
-        }
-        if cells:
-            found[name] = cells
+        found[name] = functools.partial(_sheet_cells, sheet, common, any_order, by_style)
     return found
 
 
@@ -389,16 +399,27 @@ _BOF, _EOF, _FORMAT, _XF, _SHEET = 0x0809, 0x000A, 0x041E, 0x00E0, 0x0085
 _NUMBER, _RK, _MULRK, _FORMULA = 0x0203, 0x027E, 0x00BD, 0x0006
 
 
-def _records(stream: bytes, offset: int) -> Iterator[tuple[int, int, int]]:
-    """(type, start, end) of each record from ``offset`` to the end of its substream."""
-    while offset + 4 <= len(stream):
-        kind, length = struct.unpack_from("<HH", stream, offset)
-        start, offset = offset + 4, offset + 4 + length
-        if offset > len(stream):
-            return
-        yield kind, start, offset
+_HEAD = struct.Struct("<HH")  # a record's type and length
+_CELL = struct.Struct("<HHH")  # a cell record's row, column and XF index
+_XF_INDEX = struct.Struct("<H")
+_NUMBER_CELLS = frozenset({_NUMBER, _RK, _MULRK, _FORMULA})
+
+
+def _records(stream: bytes, offset: int) -> list[tuple[int, int, int]]:
+    """(type, start, end) of each record from ``offset`` to the end of its substream (its EOF included)."""
+    found = []
+    head = _HEAD.unpack_from
+    size = len(stream)
+    while offset + 4 <= size:
+        kind, length = head(stream, offset)
+        start = offset + 4
+        offset = start + length
+        if offset > size:
+            break
+        found.append((kind, start, offset))
         if kind == _EOF:
-            return
+            break
+    return found
 
 
 def _biff_string(stream: bytes, start: int, count: int) -> str:
@@ -408,7 +429,7 @@ def _biff_string(stream: bytes, start: int, count: int) -> str:
     return body.decode("utf-16-le" if wide else "latin-1", "replace")
 
 
-def xls_shown_cells(stream: bytes) -> dict[str, dict[tuple[int, int], Shown]]:
+def xls_shown_cells(stream: bytes) -> ShownCells:
     """:func:`shown_cells` for the Workbook stream of an .xls (BIFF8); ``{}`` for what it does not understand."""
     codes: dict[int, str] = dict(_BUILTIN)
     xf_formats: list[int] = []
@@ -432,33 +453,56 @@ def xls_shown_cells(stream: bytes) -> dict[str, dict[tuple[int, int], Shown]]:
                 styles[index] = pattern
         if not styles:
             return {}
-        found: dict[str, dict[tuple[int, int], Shown]] = {}
+        positions: dict[str, list[int]] = {}
         for name, position in sheets:
-            cells = _xls_sheet_cells(stream, position, styles)
-            if cells:
-                found[name] = cells
-        return found
+            positions.setdefault(name, []).append(position)
+        return {name: functools.partial(_xls_cells_named, stream, at, styles) for name, at in positions.items()}
     except (struct.error, IndexError):
         return {}  # a damaged stream: calamine gives the reason, or reads what it can
 
 
+def _xls_cells_named(stream: bytes, positions: list[int], styles: dict[int, Shown]) -> dict[tuple[int, int], Shown]:
+    """The cells of the last sheet of that name that has any (names repeat only in damaged files)."""
+    found: dict[tuple[int, int], Shown] = {}
+    for position in positions:
+        cells = _xls_sheet_cells(stream, position, styles)
+        if cells:
+            found = cells
+    return found
+
+
 def _xls_sheet_cells(stream: bytes, position: int, styles: dict[int, Shown]) -> dict[tuple[int, int], Shown]:
+    """The formatted number cells of the sheet substream at ``position``: one pass over its record headers, the
+    cell records (most of them text and blanks) told apart by their type alone."""
     cells: dict[tuple[int, int], Shown] = {}
-    if position + 4 > len(stream) or struct.unpack_from("<H", stream, position)[0] != _BOF:
+    size = len(stream)
+    if position + 4 > size or stream[position : position + 2] != b"\x09\x08":  # BOF
         return cells
-    for kind, start, end in _records(stream, position):
-        if kind in (_NUMBER, _RK) and end - start >= 6:
-            row, col, xf = struct.unpack_from("<HHH", stream, start)
-            if xf in styles:
-                cells[row, col] = styles[xf]
-        elif kind == _FORMULA and end - start >= 14:
-            row, col, xf = struct.unpack_from("<HHH", stream, start)
-            if xf in styles and stream[start + 12 : start + 14] != b"\xff\xff":  # a number, not text or an error
-                cells[row, col] = styles[xf]
-        elif kind == _MULRK and end - start >= 6:
-            row, first = struct.unpack_from("<HH", stream, start)
-            for index, offset in enumerate(range(start + 4, end - 2 - 5, 6)):
-                xf = struct.unpack_from("<H", stream, offset)[0]
+    head, cell, xf_index = _HEAD.unpack_from, _CELL.unpack_from, _XF_INDEX.unpack_from
+    wanted = _NUMBER_CELLS
+    offset = position
+    while offset + 4 <= size:
+        kind, length = head(stream, offset)
+        start = offset + 4
+        offset = start + length
+        if offset > size or kind == _EOF:
+            break
+        if kind not in wanted:
+            continue
+        if kind in (_NUMBER, _RK):
+            if length >= 6:
+                row, col, xf = cell(stream, start)
+                if xf in styles:
+                    cells[row, col] = styles[xf]
+        elif kind == _FORMULA:
+            if length >= 14:
+                row, col, xf = cell(stream, start)
+                if xf in styles and stream[start + 12 : start + 14] != b"\xff\xff":  # a number, not text or an error
+                    cells[row, col] = styles[xf]
+        elif length >= 6:  # MULRK
+            row, first = head(stream, start)
+            for index, entry in enumerate(range(start + 4, offset - 2 - 5, 6)):
+                xf = xf_index(stream, entry)[0]
                 if xf in styles:
                     cells[row, first + index] = styles[xf]
     return cells

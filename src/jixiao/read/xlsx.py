@@ -51,13 +51,13 @@ import io
 import math
 import zipfile
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 import python_calamine as calamine
 
 from jixiao.read.convert import ole_stream
-from jixiao.read.numfmt import Shown, shown_cells, shown_text, xls_shown_cells
+from jixiao.read.numfmt import Shown, ShownCells, shown_cells, shown_text, xls_shown_cells
 from jixiao.read.source import Cell, ReadError, Row, Source
 from jixiao.read.zipguard import open_office_zip
 
@@ -122,6 +122,7 @@ def format_value(value: _Value | None) -> str:
 
 
 _ONLY_TEXT = frozenset({str})
+_NUMBERS = frozenset({float, int})
 
 
 def _row_texts(values: Sequence[_Value], width: int) -> list[str]:
@@ -145,6 +146,8 @@ def _row_texts(values: Sequence[_Value], width: int) -> list[str]:
             if type(value) is str
             else _number_text(value)
             if type(value) is float
+            else str(value)
+            if type(value) is int
             else format_value(value)
             for value in values
         ]
@@ -153,7 +156,7 @@ def _row_texts(values: Sequence[_Value], width: int) -> list[str]:
     return texts  # type: ignore[return-value]
 
 
-def _check_container(data: bytes) -> tuple[str, dict[str, dict[tuple[int, int], Shown]]]:
+def _check_container(data: bytes) -> tuple[str, ShownCells]:
     """``"xlsx"`` or ``"xls"`` by the bytes, and the cells shown otherwise than stored; :class:`ReadError` for
     what must not be opened."""
     if data.startswith(_ZIP_MAGIC):
@@ -182,11 +185,14 @@ _Slots = dict[int, list[tuple[int, int] | None]]
 
 
 def _sheet_grid(
-    sheet: calamine.CalamineSheet, shown: dict[tuple[int, int], Shown], written: dict[tuple[float, int], str]
+    sheet: calamine.CalamineSheet,
+    shown_in: Callable[[], dict[tuple[int, int], Shown]] | None,
+    written: dict[tuple[float, int], str],
 ) -> tuple[list[list[str]], _Slots]:
     """The sheet's used area as text, plus, for each row a merged range covers, the merge anchor of every slot
-    the range covers besides its own (None elsewhere). ``written`` keeps each formatted number for the next
-    sheets: a form repeats its weights and scores."""
+    the range covers besides its own (None elsewhere). ``shown_in`` gives the cells whose number format shows
+    them otherwise than stored; ``written`` keeps each formatted number for the next sheets: a form repeats
+    its weights and scores."""
     end = sheet.end
     start = sheet.start
     if end is None or start is None:
@@ -199,6 +205,9 @@ def _sheet_grid(
     grid = [_row_texts(row, width) for row in values]
     if len(grid) < height:
         grid += [[""] * width for _ in range(height - len(grid))]
+    shown = {}
+    if shown_in is not None and any(not _NUMBERS.isdisjoint(map(type, row)) for row in values):
+        shown = shown_in()  # scanned only for a sheet with numbers in it
     count = len(values)
     for (r, c), pattern in shown.items():
         r -= top0
@@ -242,11 +251,12 @@ def _sheet_grid(
 
 
 def _add_sheet(name: str, grid: list[list[str]], slots: _Slots, lines: list[str], rows: list[Row]) -> None:
+    number = len(lines)
     for r, texts in enumerate(grid):
+        number += 1
         width = len(texts)
         while width and not texts[width - 1]:
             width -= 1
-        number = len(lines) + 1
         if width == 0:
             lines.append("")
             continue
@@ -255,21 +265,23 @@ def _add_sheet(name: str, grid: list[list[str]], slots: _Slots, lines: list[str]
         row_slots = slots.get(r) if slots else None
         if row_slots is None:
             if width == 1 or not any(texts[:-1]):  # one cell with text, the last: a paragraph
-                rows.append(Row([Cell(texts[-1], number, 0)], number, number, False, len(rows), None, name))
                 lines.append(texts[-1])
+                rows.append(Row([Cell(texts[-1], number, 0)], number, number, False, len(rows), None, name))
                 continue
             lines.append("\t".join(texts))
             cells = [Cell(text, number, c) for c, text in enumerate(texts)]
             rows.append(Row(cells, number, number, True, len(rows), None, name))
             continue
-        pairs = list(zip(texts, row_slots, strict=False))  # the slots run on past trailing empty cells
-        own = [c for c, (text, slot) in enumerate(pairs) if text and slot is None]
-        if len(own) == 1 and {slot for text, slot in pairs if text and slot is not None} <= {(r, own[0])}:
-            text = texts[own[0]]
-            lines.append(text)
-            rows.append(Row([Cell(text, number, 0)], number, number, False, len(rows), None, name))
-            continue
-        lines.append("\t".join([text if slot is None else "" for text, slot in pairs]))
+        shown = [text if slot is None else "" for text, slot in zip(texts, row_slots, strict=False)]
+        if width - shown.count("") == 1:  # one cell with text of its own: a paragraph unless it borrows another's
+            own = next(c for c, text in enumerate(shown) if text)
+            borrowed = {slot for text, slot in zip(texts, row_slots, strict=False) if text and slot is not None}
+            if borrowed <= {(r, own)}:
+                lines.append(texts[own])
+                rows.append(Row([Cell(texts[own], number, 0)], number, number, False, len(rows), None, name))
+                continue
+        lines.append("\t".join(shown))
+        pairs = zip(texts, row_slots, strict=False)
         cells = [Cell(text, number, c, slot is not None) for c, (text, slot) in enumerate(pairs)]
         rows.append(Row(cells, number, number, True, len(rows), None, name))
     while lines and not lines[-1]:
@@ -289,7 +301,7 @@ def read_workbook(data: bytes, path: str) -> Source:
             ]
             for index in indexes:
                 sheet = book.get_sheet_by_index(index)
-                grid, slots = _sheet_grid(sheet, shown.get(sheet.name, {}), written)
+                grid, slots = _sheet_grid(sheet, shown.get(sheet.name), written)
                 if len(indexes) > 1:
                     number = len(lines) + 1
                     marker = f"【工作表：{sheet.name}】"
