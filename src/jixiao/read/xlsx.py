@@ -212,9 +212,9 @@ def _sheet_grid(
     for (r, c), pattern in shown.items():
         r -= top0
         c -= left0
-        if 0 <= r < count and 0 <= c < len(values[r]):
-            value = values[r][c]
-            if type(value) is float or type(value) is int:
+        if 0 <= r < count and c >= 0:
+            row = values[r]
+            if c < len(row) and (type(value := row[c]) is float or type(value) is int):
                 key = (value, id(pattern))
                 text = written.get(key)
                 if text is None:
@@ -226,7 +226,11 @@ def _sheet_grid(
         top, left = r0 - top0, c0 - left0
         if not (0 <= top <= last_row and 0 <= left <= last_col):
             continue  # anchor outside the data area: an empty merged cell
-        bottom, right = min(r1 - top0, last_row), min(c1 - left0, last_col)
+        bottom, right = r1 - top0, c1 - left0
+        if bottom > last_row:
+            bottom = last_row
+        if right > last_col:
+            right = last_col
         if right < left or bottom < top or (bottom == top and right == left):
             continue  # clipped to its anchor alone
         text = grid[top][left]
