@@ -213,8 +213,8 @@ def _sheet_grid(
         r -= top0
         c -= left0
         if 0 <= r < count and c >= 0:
-            row = values[r]
-            if c < len(row) and (type(value := row[c]) is float or type(value) is int):
+            stored = values[r]
+            if c < len(stored) and (type(value := stored[c]) is float or type(value) is int):
                 key = (value, id(pattern))
                 text = written.get(key)
                 if text is None:
