@@ -150,6 +150,9 @@ def parse_format(code: str) -> Shown | None:
     )
 
 
+_pattern_of = functools.lru_cache(maxsize=512)(parse_format)  # the same few codes in every workbook
+
+
 def shown_text(value: float, shown: Shown) -> str:
     """``value`` written the way ``shown`` displays it (Excel rounds half away from zero)."""
     if not shown.percent and value >= 0:
@@ -445,7 +448,7 @@ def xls_shown_cells(stream: bytes) -> ShownCells:
                 position, _hidden, sheet_type, count = struct.unpack_from("<IBBB", stream, start)
                 if sheet_type == 0:
                     sheets.append((_biff_string(stream, start + 7, count), position))
-        patterns = {number: parse_format(codes.get(number, "")) for number in set(xf_formats)}
+        patterns = {number: _pattern_of(codes.get(number, "")) for number in set(xf_formats)}
         styles: dict[int, Shown] = {}
         for index, number in enumerate(xf_formats):
             pattern = patterns[number]
