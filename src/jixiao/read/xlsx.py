@@ -32,9 +32,9 @@ The workbook becomes text like a dump, one output line per sheet row:
   4.9 under ``0.00`` is ``4.90``, 0.9631 under ``0.00%`` is ``96.31%``; the
   written decimals matter to the tolerance rules (±0.1 when a form shows one
   decimal). calamine does not expose formats, so the styles part is read and,
-  only when some cell style has such a format, the sheet part is scanned for
-  the cells that use it (a regular expression over the start tags: no entity
-  is expanded). Formats of dates, scientific notation, fractions and text
+  only when some cell style has such a format, the part of a sheet holding a
+  number is scanned for the cells that use it (a regular expression over the
+  start tags: no entity is expanded). Formats of dates, scientific notation, fractions and text
   leave the value as above. In an .xls the same comes from the Workbook
   stream's FORMAT, XF and number-cell records (BIFF8, read with ``struct``).
 
