@@ -524,6 +524,22 @@ def test_a_part_that_fails_its_crc_is_an_error() -> None:
             numfmt._read(archive, bytes(data), "xl/styles.xml")
 
 
+def test_a_part_whose_local_header_is_cut_short_is_an_error() -> None:
+    """A directory entry pointing at a header signature in the last bytes (a crafted comment): zipfile's error."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(formatted_workbook())) as old, zipfile.ZipFile(buffer, "w") as new:
+        for item in old.infolist():
+            new.writestr(item, old.read(item.filename))
+        new.comment = b"PK\x03\x04" + b"\0" * 6
+    data = buffer.getvalue()
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        archive.getinfo("xl/styles.xml").header_offset = len(data) - 10
+        with pytest.raises(zipfile.BadZipFile):
+            archive.read("xl/styles.xml")
+        with pytest.raises(zipfile.BadZipFile):
+            numfmt._read(archive, data, "xl/styles.xml")
+
+
 def test_zip_bomb_member_is_refused_before_it_is_inflated(parts_inflated: list[str]) -> None:
     buffer = io.BytesIO()
     with (

@@ -242,6 +242,7 @@ def _read(archive: zipfile.ZipFile, data: bytes, name: str) -> bytes:
         info.compress_type == zipfile.ZIP_DEFLATED
         and size > 0  # a limit of 0 would mean none
         and not info.flag_bits & _UNUSUAL_FLAGS
+        and 0 <= offset <= len(data) - 30
         and data[offset : offset + 4] == _LOCAL_HEADER
         and info.orig_filename.isascii()
     ):
