@@ -437,6 +437,23 @@ def test_formats_in_another_writer_s_markup() -> None:
     assert source.lines[2] == "合格率\t5.00\t4.90"
 
 
+@pytest.mark.parametrize(
+    "styles",
+    [
+        b'<styleSheet><cellXfs count="1"><xf numFmtId="2"/></cellXfs></styleSheet>',
+        b'<x:styleSheet><x:cellXfs><x:xf numFmtId="2"/></x:cellXfs></x:styleSheet>',
+        b'<a note="cellXfs"/><cellXfsX/><cellXfs><xf numFmtId="4"/></cellXfs><cellXfs><xf/></cellXfs>',
+        b"</cellXfs><cellXfs><xf numFmtId='10'/>",  # no end after the start: none
+        b"<cellStyleXfs><xf numFmtId='9'/></cellStyleXfs>",
+        b"<cellXfs><xf/></ns:cellXfs>",
+    ],
+)
+def test_the_cell_styles_block_is_what_one_regular_expression_finds(styles: bytes) -> None:
+    whole = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?cellXfs\b.*?</(?:[A-Za-z_][\w.-]*:)?cellXfs>", re.DOTALL)
+    found = whole.search(styles)
+    assert numfmt._cell_xfs(styles) == (found.group(0) if found else None)
+
+
 def test_styles_with_a_dtd_leave_numbers_as_stored() -> None:
     dtd = b'?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">]>'
     data = _rewritten(formatted_workbook(), {"xl/styles.xml": lambda content: content.replace(b"?>", dtd, 1)})

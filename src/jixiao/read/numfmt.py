@@ -205,14 +205,13 @@ def _character(match: re.Match[str]) -> str:
     return chr(code) if 0 < code < 0x110000 else ""
 
 
-def _attributes(tag: bytes, wanted: frozenset[bytes]) -> dict[bytes, str]:
-    """The ``wanted`` attributes of a start tag, namespace prefixes dropped, character references decoded."""
+def _attributes(tag: bytes, wanted: frozenset[bytes], ends: tuple[bytes, ...]) -> dict[bytes, str]:
+    """The ``wanted`` attributes of a start tag (``ends``: the same names), namespace prefixes dropped, character
+    references decoded."""
     found = {}
-    for match in _ATTRIBUTE.finditer(tag):
-        name = match.group(1).rpartition(b":")[2]
-        if name in wanted:
-            raw = match.group(2) if match.group(2) is not None else match.group(3)
-            text = raw.decode("utf-8", "replace")
+    for name, double, single in _ATTRIBUTE.findall(tag):
+        if name.endswith(ends) and (name := name.rpartition(b":")[2]) in wanted:
+            text = (double or single).decode("utf-8", "replace")  # an empty value leaves both empty
             found[name] = _CHARACTER.sub(_character, text) if "&" in text else text
     return found
 
@@ -221,7 +220,7 @@ def _tags(name: bytes, data: bytes, *wanted: bytes) -> list[dict[bytes, str]]:
     """The ``wanted`` attributes of every ``name`` start tag in ``data``, with or without a namespace prefix."""
     pattern = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?" + name + rb"(\s[^>]*)?/?>")
     keys = frozenset(wanted)
-    return [_attributes(match.group(1) or b"", keys) for match in pattern.finditer(data)]
+    return [_attributes(inner, keys, wanted) for inner in pattern.findall(data)]
 
 
 _LOCAL_HEADER = b"PK\x03\x04"
@@ -269,7 +268,22 @@ def _part(archive: zipfile.ZipFile, data: bytes, name: str) -> bytes | None:
     return None if _DOCTYPE.search(content, 0, 4096) else content
 
 
-_CELL_XFS = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?cellXfs\b.*?</(?:[A-Za-z_][\w.-]*:)?cellXfs>", re.DOTALL)
+_CELL_XFS_OPEN = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?cellXfs\b")
+_CELL_XFS_CLOSE = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?cellXfs>")
+
+
+def _cell_xfs(data: bytes) -> bytes | None:
+    """The first ``cellXfs`` element, start tag to end tag. Found from the places its name occurs: a regular
+    expression tried at every ``<`` of the part costs more than the rest of the styles put together."""
+    at = data.find(b"cellXfs")
+    while at >= 0:
+        start = data.rfind(b"<", 0, at)  # a start tag's name and prefix hold no "<"
+        opened = _CELL_XFS_OPEN.match(data, start) if start >= 0 else None
+        if opened is not None:
+            closed = _CELL_XFS_CLOSE.search(data, opened.end())
+            return data[start : closed.end()] if closed is not None else None  # no later start has an end either
+        at = data.find(b"cellXfs", at + 1)
+    return None
 
 
 def _styles(archive: zipfile.ZipFile, data: bytes) -> dict[int, Shown]:
@@ -281,7 +295,7 @@ def _styles(archive: zipfile.ZipFile, data: bytes) -> dict[int, Shown]:
 @functools.lru_cache(maxsize=16)
 def _styles_of(data: bytes) -> dict[int, Shown]:
     """Kept for the next workbooks: files of one batch often come from one template with the same styles."""
-    block = _CELL_XFS.search(data)
+    block = _cell_xfs(data)
     if block is None:
         return {}
     codes: dict[int, str] = dict(_BUILTIN)
@@ -290,7 +304,7 @@ def _styles_of(data: bytes) -> dict[int, Shown]:
             codes[int(fmt.get(b"numFmtId", ""))] = fmt.get(b"formatCode", "")
     patterns: dict[int, Shown | None] = {}
     styles: dict[int, Shown] = {}
-    for index, xf in enumerate(_tags(b"xf", block.group(0), b"numFmtId")):
+    for index, xf in enumerate(_tags(b"xf", block, b"numFmtId")):
         try:
             number = int(xf.get(b"numFmtId") or 0)
         except ValueError:
