@@ -775,3 +775,19 @@ def test_a_batch_with_hostile_files_finishes_and_names_each(
     for name in good:
         assert (out / f"{Path(name).stem}.json").is_file(), name
     assert _flat(f"{len(refused)} 个文件无法读取") in output
+
+
+@pytest.mark.parametrize("part", ["word/document.xml", "xl/workbook.xml"])
+def test_a_member_name_flagged_utf8_but_not_utf8_is_a_damaged_file(part: str) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr(part, "<x/>")
+    data = bytearray(buffer.getvalue())
+    central = data.index(b"PK\x01\x02")  # the first part's directory entry
+    flags = struct.unpack_from("<H", data, central + 8)[0]
+    struct.pack_into("<H", data, central + 8, flags | 0x800)  # the name is UTF-8, says the directory
+    name_at = central + 46
+    data[name_at : name_at + 2] = b"\xff\xfe"  # which it is not
+    with pytest.raises(ReadError, match="文件已损坏"):
+        read_bytes(bytes(data), "broken.docx" if part.startswith("word/") else "broken.xlsx")

@@ -22,7 +22,7 @@ def open_office_zip(data: bytes) -> zipfile.ZipFile:
     """The ZIP container of an Office file, checked; raise :class:`ReadError` with the reason."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as error:
+    except (zipfile.BadZipFile, ValueError, EOFError) as error:  # ValueError: a name flagged UTF-8 that is not UTF-8
         raise ReadError(f"文件已损坏（不是有效的 ZIP/Office 容器：{error}）") from error
     members = archive.infolist()
     if len(members) > MAX_MEMBERS:
