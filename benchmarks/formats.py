@@ -40,21 +40,14 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from cputime import cpu_seconds
+
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT.parent / "shared" / "corpus" / "seeds" / "gold"
 DOCS = ROOT.parent / "shared" / "corpus" / "seeds" / "docs"
 ORDER = ("text", "html", "docx", "xlsx", "xls", "pdf", "scanned")
 SUFFIX = {"text": "txt", "html": "html", "docx": "docx", "xlsx": "xlsx", "xls": "xls", "pdf": "pdf", "scanned": "pdf"}
 GOALS = {"pdf": 1.3, "docx": 2.0, "xlsx": 2.0}
-
-
-def _cpu() -> float:
-    """CPU seconds of this process and its reaped children (the guard's readers), at microsecond resolution."""
-    total = 0.0
-    for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
-        usage = resource.getrusage(who)
-        total += usage.ru_utime + usage.ru_stime
-    return total
 
 
 def _documents() -> list[tuple[str, object]]:
@@ -194,11 +187,11 @@ def _best(run: Callable[[], None], repeat: int) -> float:
     for _ in range(repeat):
         loops = 1
         while True:
-            start = _cpu()
+            start = cpu_seconds()
             for _ in range(loops):
                 run()
             stop_worker()
-            elapsed = _cpu() - start
+            elapsed = cpu_seconds() - start
             if elapsed >= 0.2 or loops >= 1024:
                 break
             loops *= 2

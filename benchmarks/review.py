@@ -23,13 +23,13 @@ from __future__ import annotations
 
 import argparse
 import functools
-import resource
 import shutil
 import sys
 import tempfile
 from pathlib import Path
 
 import dumpfiles
+from cputime import cpu_seconds
 from jixiao.pipeline import extract_file, review_file
 from jixiao.read.guard import stop_worker
 from jixiao.render.jsonout import dumps
@@ -39,15 +39,6 @@ def _corpus(fmt: str, folder: Path) -> list[Path]:
     """The seed text dumps, or the same documents (prose and tables alike) as HTML, PDF or docx files."""
     sources = dumpfiles.dumps()
     return sources if fmt == "text" else dumpfiles.convert(sources, fmt, folder)
-
-
-def _cpu() -> float:
-    """CPU seconds of this process and its reaped children (the guard's reader worker)."""
-    total = 0.0
-    for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
-        usage = resource.getrusage(who)
-        total += usage.ru_utime + usage.ru_stime
-    return total
 
 
 _SHARED = {
@@ -71,14 +62,14 @@ def _text_caches() -> list[functools._lru_cache_wrapper[object]]:
 
 def _run(paths: list[Path], out: Path, review: bool, warm: bool) -> float:
     caches = [] if warm else _text_caches()
-    start = _cpu()
+    start = cpu_seconds()
     for path in paths:
         for cache in caches:
             cache.cache_clear()
         document = review_file(path) if review else extract_file(path)
         (out / f"{path.stem}.json").write_bytes(dumps(document, indent=False))
     stop_worker()  # the reader worker's CPU time is reaped, so it counts
-    return _cpu() - start
+    return cpu_seconds() - start
 
 
 def main() -> None:

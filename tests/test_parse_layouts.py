@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+
 from jixiao.model import DepartmentForm, ProjectForm, ReportForm
 from jixiao.parse import parse_source
 from jixiao.read.source import Cell, Row, Source
@@ -298,48 +300,34 @@ def test_framework_table_with_merged_header_and_cells_reads_each_value_once() ->
     assert values == [(Decimal(3), Decimal(6), Decimal(5)), (Decimal(4), Decimal(2), Decimal(2))]
 
 
+def _report(*lines: str) -> ReportForm:
+    forms = parse_source(read_text("\n".join(lines), "report.txt"))
+    return next(form for form in forms if isinstance(form, ReportForm))
+
+
 def test_report_projects_listed_in_a_table_of_their_own() -> None:
-    text = "\n".join(
-        [
-            "2023年度青禾县总工会项目支出绩效自评报告",
-            "一、项目自评情况",
-            "各项目执行和自评结果如下。",
-            "项目名称\t年初预算（元）\t全年预算（元）\t执行数（元）\t预算执行率\t自评得分\t等级",
-            "职工书屋建设\t200000\t250000\t240000\t96%\t92\t优",
-            "合计\t200000\t250000\t240000\t96%\t\t",
-            "二、存在的问题",
-        ]
+    report = _report(
+        "2023年度青禾县总工会项目支出绩效自评报告",
+        "一、项目自评情况",
+        "各项目执行和自评结果如下。",
+        "项目名称\t年初预算（元）\t全年预算（元）\t执行数（元）\t预算执行率\t自评得分\t等级",
+        "职工书屋建设\t200000\t250000\t240000\t96%\t92\t优",
+        "合计\t200000\t250000\t240000\t96%\t\t",
+        "二、存在的问题",
     )
-    forms = parse_source(read_text(text, "report.txt"))
-    report = next(form for form in forms if isinstance(form, ReportForm))
     assert [(p.name, p.initial, p.budget, p.executed, p.rate, p.score, p.grade) for p in report.projects] == [
         ("职工书屋建设", Decimal(20), Decimal(25), Decimal(24), Decimal("0.96"), Decimal(92), "优")
     ]
     assert report.projects[0].provenance["budget"].col == 2
 
 
-def test_a_table_without_project_figures_gives_no_report_project() -> None:
-    text = "\n".join(
-        [
-            "2023年度青禾县总工会项目支出绩效自评报告",
-            "项目名称\t负责科室\t联系人",
-            "职工书屋建设\t宣传部\t张三",
-        ]
-    )
-    forms = parse_source(read_text(text, "report.txt"))
-    report = next(form for form in forms if isinstance(form, ReportForm))
-    assert report.projects == []
-
-
-def test_a_score_table_names_no_report_project() -> None:
-    text = "\n".join(
-        [
-            "2023年度青禾县总工会部门整体支出绩效自评报告",
-            "各部分指标的评价得分见下表。",
-            "项目\t产出指标\t效益指标\t满意度指标\t预算执行率\t得分合计",
-            "评价得分\t48\t28\t10\t9.5\t95.5",
-        ]
-    )
-    forms = parse_source(read_text(text, "report.txt"))
-    report = next(form for form in forms if isinstance(form, ReportForm))
+@pytest.mark.parametrize(
+    "table",
+    [
+        ("项目名称\t负责科室\t联系人", "职工书屋建设\t宣传部\t张三"),  # no figures
+        ("项目\t产出指标\t效益指标\t满意度指标\t预算执行率\t得分合计", "评价得分\t48\t28\t10\t9.5\t95.5"),  # scores
+    ],
+)
+def test_a_table_without_project_amounts_gives_no_report_project(table: tuple[str, str]) -> None:
+    report = _report("2023年度青禾县总工会部门整体支出绩效自评报告", "各部分情况见下表。", *table)
     assert report.projects == []
