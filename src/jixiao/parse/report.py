@@ -189,7 +189,7 @@ def _project_columns(row: Row) -> dict[int, tuple[str, str]] | None:
 def _table_value(attr: str, text: str, unit: str) -> Decimal | str | None:
     if attr == "grade":
         grade = vocab.norm_label(text)
-        return grade if grade in ("优", "良", "中", "差", "优秀", "良好") else None
+        return grade if grade in vocab.GRADES else None
     if attr == "rate":
         return parse_rate(text)
     if attr == "score":
