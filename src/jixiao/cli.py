@@ -236,6 +236,61 @@ def render(
         raise typer.Exit(1)
 
 
+@app.command()
+def draft(
+    paths: Annotated[
+        list[Path], typer.Argument(help="文件或文件夹（递归），或 jixiao/1 JSON / files, folders or JSON")
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="输出目录 / output folder")],
+    to: Annotated[str, typer.Option("--to", help="输出格式 / format: docx|pdf|html")] = "docx",
+) -> None:
+    """据表起草自评报告 / draft the 自评报告 from a document's forms (DIR/<stem>.draft.<ext>)."""
+    from jixiao.parse.jsonin import load_document
+    from jixiao.read.source import ReadError
+    from jixiao.render.forms import render_document
+    from jixiao.render.forms.drafting import GAP, compose_report
+
+    if to not in ("docx", "pdf", "html"):
+        console.print("[red]--to 只能是 docx、pdf 或 html[/red]")
+        raise typer.Exit(2)
+    json_files = [path for path in paths if path.suffix == ".json" and path.is_file()]
+    files = [
+        *json_files,
+        *(_inputs([path for path in paths if path not in json_files], None) if len(json_files) < len(paths) else []),
+    ]
+    out.mkdir(parents=True, exist_ok=True)
+    failed: list[str] = []
+    for file in files:
+        try:
+            if file.suffix == ".json":
+                document = load_document(file)
+            else:
+                document, source = read_and_extract(file)
+                if source is None:
+                    raise ReadError("；".join(problem.message for problem in document.problems))
+                review_source(document, source)
+            drafted = compose_report(document)
+            data = render_document(drafted.document, to, analyses={0: drafted.analysis})  # type: ignore[arg-type]
+        except (ReadError, ValueError) as error:
+            console.print(f"[red]{escape(str(file))}：{escape(str(error))}[/red]")
+            failed.append(file.name)
+            continue
+        target = out / f"{file.stem}.draft.{to}"
+        target.write_bytes(data)
+        notes = []
+        if drafted.gaps:
+            notes.append(f"{drafted.gaps} 处标为“{GAP}”，请补充")
+        errors = sum(finding.severity == "error" for finding in document.findings or [])
+        if errors:
+            notes.append(f"表中有 {errors} 处错误（见 jixiao review），草稿照录表中填报的数值")
+        console.print(
+            f"{file} → {target}" + (f"（{'；'.join(notes)}）" if notes else ""), markup=False, highlight=False
+        )
+    if failed:
+        console.print(f"[red]{len(failed)} 个文件无法起草：{escape('、'.join(failed))}[/red]")
+        raise typer.Exit(1)
+
+
 def _differs(result: object, stated: object) -> bool:
     if result is None or stated is None:
         return False

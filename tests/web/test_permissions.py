@@ -87,6 +87,7 @@ def _web_routes(browser: Browser, store: Store) -> list[tuple[str, str, Call]]:
         ("JSON", "read", lambda o: browser.get(f"/documents/{o.document}/jixiao.json")),
         ("审核工作簿", "read", lambda o: browser.get(f"/documents/{o.document}/review.xlsx")),
         ("标准表格", "read", lambda o: browser.get(f"/documents/{o.document}/forms.xlsx")),
+        ("自评报告草稿", "read", lambda o: browser.get(f"/documents/{o.document}/draft.docx")),
         ("表单页", "read", lambda o: browser.get(f"/forms/{o.draft_form}")),
         (
             "修改数值",

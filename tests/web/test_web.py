@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from webclient import Browser, csrf_of
 
 from conftest import EXAMPLES, PASSWORD, PROJECT_EXAMPLE, Account, example
+from jixiao.read import read_bytes
 from jixiao.store.db import Store
 from jixiao.store.importer import import_file
 from jixiao.store.users import create_token
@@ -289,6 +290,11 @@ def test_downloads_of_one_document(app: FastAPI, store: Store, accounts: dict[st
     assert report.status_code == 200 and "职工技能提升培训专项" in report.text
     data = json.loads(browser.get(f"/documents/{document_id}/jixiao.json").content)
     assert data["format"] == "jixiao/1" and len(data["forms"]) == 2
+    draft = browser.get(f"/documents/{document_id}/draft.docx")
+    assert draft.status_code == 200 and "attachment" in draft.headers["content-disposition"]
+    drafted = "\n".join(read_bytes(draft.content, "draft.docx").lines)
+    assert "职工技能提升培训专项" in drafted and "存在的问题" in drafted
+    assert browser.get(f"/documents/{document_id}/draft.xlsx").status_code == 404
 
 
 def test_responses_say_how_long_the_server_took(app: FastAPI, accounts: dict[str, Account]) -> None:

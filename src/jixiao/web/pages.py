@@ -323,6 +323,23 @@ def standard_forms(request: Request, actor: Actor, document_id: int, fmt: str) -
     return attachment(body, f"{os.path.splitext(stored.filename)[0]}-表格.{fmt}", FORM_MEDIA[fmt])
 
 
+@router.get("/documents/{document_id:int}/draft.{fmt}")
+def report_draft(request: Request, actor: Actor, document_id: int, fmt: str) -> Response:
+    """The 自评报告 drafted from the document's forms (current values), as docx or PDF, for the department to finish."""
+    if fmt not in ("docx", "pdf"):
+        raise NotFound("自评报告草稿可下载为 docx 或 pdf")
+    from jixiao.render.forms import render_document
+    from jixiao.render.forms.drafting import compose_report
+
+    stored, model = _reviewed(request, actor, document_id)
+    try:
+        drafted = compose_report(model)
+        body = render_document(drafted.document, fmt, analyses={0: drafted.analysis})  # type: ignore[arg-type]
+    except (ReadError, ValueError) as error:
+        raise Invalid(str(error)) from error
+    return attachment(body, f"{os.path.splitext(stored.filename)[0]}-自评报告草稿.{fmt}", FORM_MEDIA[fmt])
+
+
 # ---- one form --------------------------------------------------------------------------------------
 
 

@@ -15,6 +15,7 @@ from typing import Literal
 from jixiao.model import Document
 from jixiao.read.source import ReadError
 from jixiao.render.forms.build import build_pages
+from jixiao.render.forms.narrative import Analysis
 from jixiao.render.forms.templates import TEMPLATES, Template, template_for
 
 __all__ = ["FORMATS", "TEMPLATES", "Format", "Template", "render_document", "template_for"]
@@ -30,13 +31,16 @@ def render_document(
     template: str | None = None,
     review: bool = False,
     extra_paragraphs: Mapping[int, Sequence[str]] | None = None,
+    analyses: Mapping[int, Analysis] | None = None,
 ) -> bytes:
     """The document's forms as a file of format ``fmt``.
 
     ``template`` names a layout (``national``, ``anhui``, ``shanxi``); by default the
     document's profile (its region) picks it. ``review`` writes the recomputed
     scores and the findings into the forms. ``extra_paragraphs[i]`` are appended
-    to form i's narrative (a report's text, a table form's 情况说明 cell).
+    to form i's narrative (a report's text, a table form's 情况说明 cell);
+    ``analyses[i]`` fills report i's outline sections (a report drafted from the
+    forms, ``jixiao.render.forms.drafting``).
     Raise :class:`ReadError` for an unknown format or template.
     """
     if fmt not in FORMATS:
@@ -44,7 +48,7 @@ def render_document(
     if not document.forms:
         raise ReadError("文档中没有可输出的表单")
     chosen = template_for(document, template)
-    pages = build_pages(document, chosen, review=review, extra_paragraphs=extra_paragraphs)
+    pages = build_pages(document, chosen, review=review, extra_paragraphs=extra_paragraphs, analyses=analyses)
     title = _title(document)
     if fmt == "xlsx":
         from jixiao.render.forms.xlsx import write_xlsx

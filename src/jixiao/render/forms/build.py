@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from jixiao.model import DepartmentForm, Document, Finding, Form, ProjectForm, ReportForm, Severity
 from jixiao.render.forms.layout import Page, Paragraph, Table, TableCell, number_text, rate_text
-from jixiao.render.forms.narrative import draft_report
+from jixiao.render.forms.narrative import Analysis, draft_report
 from jixiao.render.forms.tables import FrameworkLayout, ProjectLayout
 from jixiao.render.forms.templates import Template
 
@@ -43,15 +43,17 @@ def build_pages(
     *,
     review: bool = False,
     extra_paragraphs: Mapping[int, Sequence[str]] | None = None,
+    analyses: Mapping[int, Analysis] | None = None,
 ) -> list[Page]:
     extra = extra_paragraphs or {}
+    analysis = analyses or {}
     pages: list[Page] = []
     for index, form in enumerate(document.forms):
         name = page_name(index, form)
         remarks = list(extra.get(index, ()))
         if isinstance(form, ReportForm):
             page = Page(name=name, kind="report", widths=list(REPORT_WIDTHS))
-            for block in draft_report(form, page.widths, remarks):
+            for block in draft_report(form, page.widths, remarks, analysis.get(index)):
                 page.add(block)
         elif isinstance(form, DepartmentForm) and form.layout == "framework":
             page = FrameworkLayout(form, template, remarks).build(name)

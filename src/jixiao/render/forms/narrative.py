@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 from jixiao import vocab
@@ -112,13 +113,33 @@ def _score_table(breakdown: dict[str, Decimal], widths: list[float]) -> Table:
     return table
 
 
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """What a report drafted from a department's forms says beyond its figures (``render.forms.drafting``).
+
+    Each part is whole paragraphs, put in the outline section it belongs to; an
+    empty part leaves that section's general wording in place.
+    """
+
+    overview: tuple[str, ...] = ()
+    results: tuple[str, ...] = ()
+    problems: tuple[str, ...] = ()
+    measures: tuple[str, ...] = ()
+    application: tuple[str, ...] = ()
+    budget_lead: str = "本年度"
+    budget_labels: tuple[str, str, str] = ("部门预算数", "调整后预算数", "全年支出")
+
+
 class ReportDraft:
     """Drafts one report's blocks: title, outline sections, figures as sentences, extra paragraphs last."""
 
-    def __init__(self, form: ReportForm, widths: list[float], extra: Sequence[str]) -> None:
+    def __init__(
+        self, form: ReportForm, widths: list[float], extra: Sequence[str], analysis: Analysis | None = None
+    ) -> None:
         self.form = form
         self.widths = widths
         self.extra = extra
+        self.analysis = analysis or Analysis()
         self.blocks: list[Block] = []
         self.section = 0
 
@@ -128,6 +149,12 @@ class ReportDraft:
 
     def body(self, text: str) -> None:
         self.blocks.append(Paragraph(text, "body"))
+
+    def bodies(self, texts: Sequence[str]) -> bool:
+        """The paragraphs, if any; whether there were some."""
+        for text in texts:
+            self.body(text)
+        return bool(texts)
 
     def draft(self) -> list[Block]:
         form = self.form
@@ -196,6 +223,7 @@ class ReportDraft:
             figures = _project_figures(project)
             if figures:
                 self.body(f"本项目{figures}。")
+        self.bodies(self.analysis.overview)
         self.heading("绩效自评工作开展情况")
         self.body(
             "单位成立绩效自评工作小组，对照年初设定的绩效目标和指标，采取查阅资料、核对账目、实地查看等方式开展自评。"
@@ -207,9 +235,10 @@ class ReportDraft:
             self.body("各部分指标的评价得分见下表。")
             self.blocks.append(_score_table(form.score_breakdown, self.widths))
         self.heading("绩效目标实现情况分析")
-        self.body(
-            "项目产出、效益和满意度指标的完成情况已在绩效自评表中逐项列示，未达到年度指标值的原因在表中作了说明。"
-        )
+        if not self.bodies(self.analysis.results):
+            self.body(
+                "项目产出、效益和满意度指标的完成情况已在绩效自评表中逐项列示，未达到年度指标值的原因在表中作了说明。"
+            )
         self._problems_and_measures()
 
     # ---- a unit's report with its projects (RULES.md §7.3) ---------------------------------------
@@ -220,15 +249,17 @@ class ReportDraft:
         when = f"{form.year}年" if form.year is not None else "本年度"
         self.heading("基本情况")
         self.body(f"{when}，{unit}认真贯彻落实预算绩效管理要求，按照年度工作计划组织实施各项工作，加强预算资金管理。")
+        self.bodies(self.analysis.overview)
         self.heading("预算执行情况")
         budget = form.budget
+        labels = self.analysis.budget_labels
         figures = _figures(
-            (("部门预算数", budget.budget), ("调整后预算数", budget.adjusted), ("全年支出", budget.executed)),
+            tuple(zip(labels, (budget.budget, budget.adjusted, budget.executed), strict=True)),
             budget.rate,
             "预算执行率",
         )
         if figures:
-            self.body(f"本年度{figures}。")
+            self.body(f"{self.analysis.budget_lead}{figures}。")
         else:
             self.body("部门严格按照预算批复安排支出，预算执行进度总体平稳。")
         unit_rows: list[tuple[int, ReportProject]] = []
@@ -250,6 +281,9 @@ class ReportDraft:
         if form.score_breakdown:
             self.body("各部分指标的评价得分见下表。")
             self.blocks.append(_score_table(form.score_breakdown, self.widths))
+        if self.analysis.results:
+            self.heading("绩效目标实现情况分析")
+            self.bodies(self.analysis.results)
         self._problems_and_measures()
 
     def _runs(self) -> list[tuple[ProjectGroup, list[tuple[int, ReportProject]]]]:
@@ -303,14 +337,23 @@ class ReportDraft:
         deductions = (form.total_score is not None and form.total_score < 100) or any(
             project.rate is not None and project.rate < 1 for project in form.projects
         )
+        analysis = self.analysis
         self.heading("存在的问题")
-        if deductions:
+        if analysis.problems:
+            self.bodies(analysis.problems)
+        elif deductions:
             self.body("部分绩效指标未达到年度指标值，个别资金的预算执行进度偏慢，绩效目标的细化量化程度有待提高。")
         else:
             self.body("绩效目标的细化量化程度仍需提高，绩效自评的佐证资料还不够完整。")
         self.heading("改进措施")
-        self.body("下一步将加强预算执行管理，科学合理设定绩效目标，细化量化绩效指标，强化绩效自评结果的应用。")
+        if not self.bodies(analysis.measures):
+            self.body("下一步将加强预算执行管理，科学合理设定绩效目标，细化量化绩效指标，强化绩效自评结果的应用。")
+        if analysis.application:
+            self.heading("绩效自评结果应用及公开情况")
+            self.bodies(analysis.application)
 
 
-def draft_report(form: ReportForm, widths: list[float], extra: Sequence[str] = ()) -> list[Block]:
-    return ReportDraft(form, widths, extra).draft()
+def draft_report(
+    form: ReportForm, widths: list[float], extra: Sequence[str] = (), analysis: Analysis | None = None
+) -> list[Block]:
+    return ReportDraft(form, widths, extra, analysis).draft()
