@@ -308,18 +308,13 @@ def standard_forms(request: Request, actor: Actor, document_id: int, fmt: str) -
     """The standard forms (with the current values) as xlsx, docx or PDF."""
     if fmt not in FORM_MEDIA:
         raise NotFound("标准表格可下载为 xlsx、docx 或 pdf")
+    from jixiao.render.forms import render_document
+
     stored, model = _reviewed(request, actor, document_id)
     try:
-        from jixiao.render.forms import render_document
-    except ImportError:
-        if fmt != "xlsx":
-            raise NotFound("标准表格的 Word/PDF 输出尚不可用") from None
-        body = _review_xlsx(model)
-    else:
-        try:
-            body = render_document(model, fmt)  # type: ignore[arg-type]
-        except ReadError as error:
-            raise Invalid(str(error)) from error
+        body = render_document(model, fmt)  # type: ignore[arg-type]
+    except ReadError as error:
+        raise Invalid(str(error)) from error
     return attachment(body, f"{os.path.splitext(stored.filename)[0]}-表格.{fmt}", FORM_MEDIA[fmt])
 
 
