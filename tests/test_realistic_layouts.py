@@ -1,6 +1,7 @@
 """Layouts the seed corpus does not show, each a hand-written text dump with its gold ``jixiao/1``.
 
-Every fixture under ``fixtures/realistic`` (``NAME.txt`` + ``NAME.gold.json``) is extracted and
+Every fixture under ``fixtures/realistic`` and ``fixtures/realistic2`` (``NAME.txt`` / ``.md`` /
+``.html`` + ``NAME.gold.json``) is extracted and
 compared field by field with its gold, the way ``../shared/bench/score.py`` scores: fields the
 gold leaves null are not scored, text compares after NFKC with whitespace and quote styles
 removed, numbers within 0.005 (rates 5e-5). A failure lists every field that differs.
@@ -12,6 +13,7 @@ import difflib
 import json
 import re
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,11 +23,34 @@ from jixiao.pipeline import extract_file
 from jixiao.render.jsonout import document_to_dict
 
 FIXTURES = Path(__file__).parent / "fixtures" / "realistic"
+FIXTURES2 = Path(__file__).parent / "fixtures" / "realistic2"
 STEMS = sorted(path.name.removesuffix(".gold.json") for path in FIXTURES.glob("*.gold.json"))
+# Layouts the text reader (src/jixiao/read/text.py, outside this change) does not rebuild yet: strict,
+# so each flips to a failure the day the reader learns it.
+READER_GAPS = {
+    "realistic2/grid_table": "pandoc grid table: a row's wrapped lines are not joined into one row",
+    "realistic2/dept_tsv_quoted": "tab dump with quoted cells holding line feeds (Excel copy)",
+}
+CASES = [
+    pytest.param(case, marks=pytest.mark.xfail(strict=True, reason=READER_GAPS[case])) if case in READER_GAPS else case
+    for case in sorted(
+        (folder.name + "/" + path.name.removesuffix(".gold.json"))
+        for folder in (FIXTURES, FIXTURES2)
+        for path in folder.glob("*.gold.json")
+    )
+]
 
-# Report-parser failures (src/jixiao/parse/report.py belongs to another change): they flip when fixed.
+
+def source_of(gold_path: Path) -> Path:
+    """The dump a gold file annotates: same stem, whatever the dump's suffix."""
+    stem = gold_path.name.removesuffix(".gold.json")
+    found = [p for p in gold_path.parent.glob(stem + ".*") if not p.name.endswith(".gold.json")]
+    assert len(found) == 1, f"{stem}: {len(found)} source files"
+    return found[0]
+
+
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "「": '"', "」": '"', "≧": "≥", "≦": "≤"})
-_LISTS = {
+_LISTS: dict[str, Callable[[dict[str, Any]], str]] = {
     "indicators": lambda item: (item.get("level2") or "") + (item.get("name") or ""),
     "projects": lambda item: (item.get("group") or "") + (item.get("name") or ""),
 }
@@ -126,10 +151,12 @@ def compare(gold_doc: dict[str, Any], pred_doc: dict[str, Any]) -> tuple[int, li
     return scored, diffs
 
 
-@pytest.mark.parametrize("stem", STEMS)
-def test_realistic_layout_matches_gold(stem: str) -> None:
-    gold = json.loads((FIXTURES / f"{stem}.gold.json").read_text(encoding="utf-8"))
-    pred = document_to_dict(extract_file(FIXTURES / f"{stem}.txt"))
+@pytest.mark.parametrize("case", CASES)
+def test_realistic_layout_matches_gold(case: str) -> None:
+    gold_path = Path(__file__).parent / "fixtures" / f"{case}.gold.json"
+    stem = case.rsplit("/", 1)[1]
+    gold = json.loads(gold_path.read_text(encoding="utf-8"))
+    pred = document_to_dict(extract_file(source_of(gold_path)))
     scored, diffs = compare(gold, pred)
     assert scored > 0
     assert not diffs, f"{stem}: {len(diffs)} of {scored} fields differ\n" + "\n".join(diffs)
@@ -148,3 +175,115 @@ def test_compare_reports_a_changed_field() -> None:
     assert any("indicators[0].score" in d for d in diffs)
     assert any("missing" in d for d in diffs)
     assert any(d.startswith("forms:") for d in diffs)
+
+
+# ---- the parser rules the second set of dumps called for, each on the smallest input that needs it ----
+
+
+def _extract(text: str, name: str = "t.txt") -> dict[str, Any]:
+    from jixiao.pipeline import extract_source
+    from jixiao.read import read_bytes
+
+    return document_to_dict(extract_source(read_bytes(text.encode("utf-8"), name)))
+
+
+_FUNDS_HEAD = "项目名称\t助学\n主管部门\t某县总工会\n\t\t年初预算数\t全年预算数\t全年执行数\t分值\t执行率\t得分\n"
+_IND_HEAD = "一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\n"
+
+
+def test_funds_row_after_a_wrapped_label_cell_reads_its_amounts() -> None:
+    """``（万元）`` left of 其中 (the rest of 项目资金 wrapped): the alignment that reads amounts wins."""
+    text = (
+        "项目支出绩效自评表\n（2022年度）\n"
+        "项目名称    助学\n"
+        "                年初预算数    全年预算数    全年执行数    分值    执行率    得分\n"
+        "项目资金    年度资金总额    30    32    31    10    96.88%    9.69\n"
+        "（万元）    其中：财政拨款    30    32    31    —    —\n"
+    )
+    fiscal = _extract(text)["forms"][0]["funds"]["fiscal"]
+    assert (fiscal["initial"], fiscal["budget"], fiscal["executed"]) == (30, 32, 31)
+
+
+def test_goal_cells_repeated_at_every_grid_slot_are_one_cell_each() -> None:
+    text = (
+        "项目支出绩效自评表\n（2022年度）\n"
+        + _FUNDS_HEAD
+        + "年度总体目标\t预期目标\t预期目标\t实际完成情况\t实际完成情况\n"
+        "年度总体目标\t帮扶200户。\t帮扶200户。\t帮扶212户。\t帮扶212户。\n" + _IND_HEAD
+    )
+    goals = _extract(text)["forms"][0]["goals"]
+    assert goals == {"expected": "帮扶200户。", "actual": "帮扶212户。"}
+
+
+def test_equal_goal_texts_in_separate_cells_are_both_kept() -> None:
+    text = (
+        "项目支出绩效自评表\n（2022年度）\n" + _FUNDS_HEAD + "年度总体目标\t预期目标\t\t实际完成情况\t\n"
+        "\t保障职工社保缴纳。\t\t保障职工社保缴纳。\t\n" + _IND_HEAD
+    )
+    goals = _extract(text)["forms"][0]["goals"]
+    assert goals == {"expected": "保障职工社保缴纳。", "actual": "保障职工社保缴纳。"}
+
+
+def test_goals_apart_by_a_two_character_gap_are_expected_and_actual() -> None:
+    gap = "\u3000\u3000"
+    text = (
+        f"项目支出绩效自评表\n（2022年度）\n项目名称{gap}助学\n年度总体目标{gap}预期目标{gap}实际完成情况\n"
+        f"{gap}资助困难职工子女不少于100人。{gap}资助困难职工子女96人。\n" + _IND_HEAD.replace("\t", gap)
+    )
+    goals = _extract(text)["forms"][0]["goals"]
+    assert goals == {"expected": "资助困难职工子女不少于100人。", "actual": "资助困难职工子女96人。"}
+
+
+def test_goal_cells_wrapped_onto_following_lines_are_joined() -> None:
+    text = (
+        "项目支出绩效自评表\n（2022年度）\n项目名称      助学\n"
+        "年度总体目标      预期目标                      实际完成情况\n"
+        "                  资助困难职工子女不少于        资助困难职工子女96人，\n"
+        "                  100人。                       发放助学金24万元。\n" + _IND_HEAD.replace("\t", "      ")
+    )
+    goals = _extract(text)["forms"][0]["goals"]
+    assert goals == {"expected": "资助困难职工子女不少于100人。", "actual": "资助困难职工子女96人，发放助学金24万元。"}
+
+
+def test_goals_in_two_labelled_rows() -> None:
+    text = (
+        "项目支出绩效自评表\n（2022年度）\n" + _FUNDS_HEAD + "年度总体目标\t预期目标\t资助不少于100人。\n"
+        "\t实际完成情况\t资助96人。\n" + _IND_HEAD
+    )
+    goals = _extract(text)["forms"][0]["goals"]
+    assert goals == {"expected": "资助不少于100人。", "actual": "资助96人。"}
+
+
+def test_a_bold_markdown_title_starts_the_form_with_its_year() -> None:
+    text = "**某县总工会**\n\n**项目支出绩效自评表**\n\n（2022年度）\n\n| 项目名称 | 助学 |\n|---|---|\n"
+    form = _extract(text, "t.md")["forms"][0]
+    assert (form["line"], form["year"]) == (1, 2022)
+
+
+def test_one_project_report_name_and_score() -> None:
+    """A report on one project: its name without the year; its figures are the project's (the report's
+    own budget line stays empty, as the seed gold and the synthetic corpus annotate it)."""
+    text = (
+        "某市总工会2022年度职工培训项目绩效自评报告\n\n一、项目基本情况\n\n"
+        "项目全年预算数40万元，实际支出38万元，预算执行率95%。\n\n二、自评结论\n\n经自评，项目综合得分95分，等级为优。\n"
+    )
+    report = _extract(text)["forms"][0]
+    assert report["projects"][0]["name"] == "职工培训"
+    project = report["projects"][0]
+    assert (project["budget"], project["executed"], project["rate"]) == (40, 38, 0.95)
+    assert (report["total_score"], report["projects"][0]["score"]) == (95, 95)
+
+
+def test_listed_projects_keep_their_own_scores_and_the_budget_of_the_sentence_before() -> None:
+    text = (
+        "某市残联2022年度部门整体支出绩效自评报告\n\n一、部门支出情况\n\n"
+        "全年预算数300万元，其中：基本支出100万元，项目支出200万元。全年实际支出294万元，预算执行率98%。\n\n"
+        "二、项目支出绩效情况\n\n"
+        "（一）康复救助项目。全年预算120万元，实际支出118万元，执行率98.33%，项目自评得分97分。\n\n"
+        "（二）技能培训项目。全年预算80万元，实际支出80万元，执行率100%，项目自评得分99分。\n\n"
+        "三、自评结论\n\n部门整体支出绩效自评得分96分，等级为优。\n"
+    )
+    report = _extract(text)["forms"][0]
+    assert report["budget"]["budget"] == 300 and report["budget"]["executed"] == 294
+    assert [p["score"] for p in report["projects"]] == [97, 99]
+    assert report["total_score"] == 96

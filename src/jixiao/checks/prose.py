@@ -106,10 +106,14 @@ class Paragraph:
 
 
 def _pieces(raw: str) -> tuple[list[str], bool]:
-    """The prose of one source line: the whole line, or the long cells of a table row."""
-    if "\t" not in raw:
+    """The prose of one source line: the whole line, or the long cells of a table row (cells apart
+    by tabs, or a Markdown / grid table's ``| a | b |``)."""
+    if "\t" in raw:
+        cells = [cell for cell in raw.split("\t") if cell.strip()]
+    elif raw.lstrip().startswith("|") and raw.count("|") >= 3:
+        cells = [cell for cell in raw.strip().strip("|").split("|") if cell.strip()]
+    else:
         return ([clean(raw)] if raw.strip() else []), False
-    cells = [cell for cell in raw.split("\t") if cell.strip()]
     if len(cells) <= 1:
         return [clean(cell) for cell in cells], False
     texts = [clean(cell) for cell in cells]

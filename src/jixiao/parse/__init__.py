@@ -24,6 +24,7 @@ from jixiao.read.source import Row, Source
 
 _RULE = re.compile(r"^[-—_=*·.\s]*$")
 _AMOUNT = re.compile(r"\d\s*(万元|元|亿元)")
+_EMPHASIS = re.compile(r"^[*_]{1,3}(?=\S)|(?<=\S)[*_]{1,3}$")  # Markdown **bold** / *italic* around a line
 _INDICATOR_HEAD = ("一级指标", "三级指标", "二级指标", "评价得分", "总分", "综合得分")
 
 
@@ -48,7 +49,7 @@ def _title_kind(row: Row) -> str | None:
 
 @lru_cache(maxsize=8192)
 def _title_kind_of(text: str) -> str | None:
-    key = vocab.YEAR_IN_HEADER.sub("", vocab.norm_label(text))
+    key = vocab.YEAR_IN_HEADER.sub("", vocab.norm_label(_unemphasised(text)))
     if not key or len(key) > 60 or any(mark in key for mark in "。《》；"):
         return None
     if vocab.PROJECT_TITLE.search(key):
@@ -65,8 +66,13 @@ def _title_kind_of(text: str) -> str | None:
     return None
 
 
+def _unemphasised(text: str) -> str:
+    """A line without the Markdown emphasis a converter wraps a bold paragraph in."""
+    return _EMPHASIS.sub("", text.strip()) if "*" in text or "_" in text else text
+
+
 def _is_label_above(row: Row) -> bool:
-    key = vocab.norm_label(row.text)
+    key = vocab.norm_label(_unemphasised(row.text))
     return bool(vocab.ATTACHMENT.match(key) or vocab.ORG_NAME.match(key))
 
 
@@ -107,7 +113,7 @@ def segment(rows: list[Row]) -> list[_Block]:
                 for label_row in above:
                     if label_row in current.rows:
                         current.rows.remove(label_row)
-            title = vocab.clean_text(row.text) if not row.table else None
+            title = vocab.clean_text(_unemphasised(row.text)) if not row.table else None
             current = _Block(kind=kind, line=line, title=title, prefix=above)
             current.rows.append(row)
             blocks.append(current)

@@ -23,6 +23,7 @@ from jixiao.parse.numbers import parse_amount, parse_number, parse_rate
 from jixiao.read.source import Cell, Row
 
 _AMOUNT_FIELDS = ("initial", "budget", "executed")
+_WIDE_GAP = re.compile(r"[ \u3000\xa0]{2,}")
 _UNIT_NOTE = re.compile(r"(?:单位\s*[:：]\s*|[（(]\s*)(万元|亿元|元)\s*[)）]?")
 
 
@@ -67,6 +68,8 @@ class ProjectParser:
         self.blank_expected = False
         self.goal_cols: tuple[int, int] | None = None
         self.goal_texts: list[tuple[str, Row, Cell]] = []
+        self.goal_rows = 0  # goal rows read: a later row continues the texts cell by cell
+        self.labelled_goals: dict[str, tuple[str, Row, Cell]] = {}
         self.ind_cols: _Columns | None = None
         self.ind_fits: list[tuple[int, tuple[int, ...]]] = []
         self.ind_numbers: tuple[int, ...] = ()
@@ -91,6 +94,8 @@ class ProjectParser:
         if self.goal_cols is not None:
             self._goal_row(row)
             return
+        if self._labelled_goal(row):
+            return
         self._header_fields(row)
         if self._try_funds_header(row):
             return
@@ -110,6 +115,10 @@ class ProjectParser:
                 actual = self.goal_texts[1]
                 form.goals.actual = actual[0]
                 form.provenance["goals.actual"] = loc(actual[1], actual[2])
+        elif self.labelled_goals:
+            for field, (text, row, cell) in self.labelled_goals.items():
+                setattr(form.goals, field, text)
+                form.provenance[f"goals.{field}"] = loc(row, cell)
         if self.ind_cols is not None and not {"weight", "score"} & set(self.ind_cols.cols):
             form.scored = False
         return form
@@ -177,7 +186,7 @@ class ProjectParser:
                 value = self._funds_value(sem, cell.text)
                 if value is not None:
                     found[sem] = (cell, value)
-            if len(found) > len(best):
+            if _rank(found) > _rank(best):
                 best = found
         amounts = self._amounts(name)
         for sem, (cell, value) in best.items():
@@ -246,14 +255,60 @@ class ProjectParser:
         return False
 
     def _goal_row(self, row: Row) -> None:
+        texts: list[tuple[str, Cell]] = []
+        last_col = -2
         for cell in row.cells:
             if cell.inherited:
                 continue
             text = value_text(cell.text)
-            if text and not vocab.bare_label(text).startswith("年度总体目标") and len(self.goal_texts) < 2:
+            if not text or vocab.bare_label(text).startswith("年度总体目标"):
+                continue
+            copy = bool(texts) and text == texts[-1][0] and cell.col == last_col + 1
+            last_col = cell.col
+            if not copy:  # a merged cell's copies stand side by side: a dump that repeats it at every slot
+                texts.append((text, cell))
+        if len(texts) == 1 and not self.goal_texts:
+            parts = _WIDE_GAP.split(texts[0][1].text.strip())
+            if len(parts) == 2 and min(map(len, parts)) >= 6:  # expected and actual apart by a gap no splitter took
+                texts = [(vocab.clean_text(part), texts[0][1]) for part in parts]
+        if self.goal_rows and self._goal_continued(texts):
+            return
+        self.goal_rows += 1
+        for text, cell in texts:
+            if len(self.goal_texts) < 2:
                 self.goal_texts.append((text, row, cell))
         if len(self.goal_texts) == 1 and self._blank_expected(row, self.goal_texts[0][2]):
             self.blank_expected = True
+
+    def _goal_continued(self, texts: list[tuple[str, Cell]]) -> bool:
+        """A later row whose texts stand in the goal cells' own columns is their wrapped rest (a
+        ``pdftotext -layout`` dump prints a tall cell one line at a time)."""
+        cols = [cell.col for _, _, cell in self.goal_texts]
+        if not texts or len(cols) != 2 or any(cell.col not in cols for _, cell in texts):
+            return False
+        for text, cell in texts:
+            index = cols.index(cell.col)
+            before, first_row, first_cell = self.goal_texts[index]
+            joiner = "" if not before[-1].isascii() else " "
+            self.goal_texts[index] = (before + joiner + text, first_row, first_cell)
+        return True
+
+    def _labelled_goal(self, row: Row) -> bool:
+        """Goals written as two labelled rows (``预期目标 | …`` then ``实际完成情况 | …``)."""
+        for index, cell in enumerate(row.cells):
+            key = vocab.bare_label(cell.text)
+            field = "expected" if key in vocab.GOAL_EXPECTED else "actual" if key in vocab.GOAL_ACTUAL else None
+            if field is None:
+                continue
+            found = next_value(row, index, _is_goal_label)
+            if found is None or field in self.labelled_goals:
+                return False
+            text = value_text(found.text)
+            if text is None:
+                return False
+            self.labelled_goals[field] = (text, row, found)
+            return True
+        return False
 
     def _blank_expected(self, row: Row, cell: Cell) -> bool:
         """The one goal text stands under 实际完成情况 while the 预期目标 cell of the same grid row is
@@ -474,6 +529,17 @@ _EMPTY, _LEVEL1, _LEVEL2, _NUMBER, _TEXT, _EITHER = range(6)
 
 
 @lru_cache(maxsize=16384)
+def _is_goal_label(text: str) -> bool:
+    key = vocab.bare_label(text)
+    return key in vocab.GOAL_EXPECTED or key in vocab.GOAL_ACTUAL
+
+
+def _rank(found: dict[str, tuple[Cell, Decimal]]) -> tuple[int, int]:
+    """How well a column alignment reads a funds row: amounts first (a 其中 row's 分值/得分 are dashes,
+    so an alignment that puts its amounts under 分值 and 执行率 must not win on count), then all."""
+    return sum(1 for sem in found if sem in _AMOUNT_FIELDS), len(found)
+
+
 def _kind_of(raw: str) -> int:
     text = vocab.clean_text(raw)
     if not text:

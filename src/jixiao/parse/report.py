@@ -261,7 +261,7 @@ class ReportParser:
             return None
         name = match.group(1)
         if self.form.department and name.startswith(self.form.department):
-            name = name[len(self.form.department) :]
+            name = _YEAR_PREFIX.sub("", name[len(self.form.department) :])  # 某某工会2022年度…项目…报告
         return name or None
 
     # ---- figures --------------------------------------------------------------------------------
@@ -285,22 +285,30 @@ class ReportParser:
         else the first stating a budget or spending amount."""
         fallback: _Figures | None = None
         for index in range(len(self.paragraphs)):
+            before: _Figures | None = None
             for offset, figures in self._sentence_figures(index):
                 if (index, offset) in self.project_sentences:
+                    before = None
                     continue
                 if not figures.found():
                     continue
                 if figures.rate is not None:
+                    if figures.budget is None and figures.adjusted is None and before is not None:
+                        self._set_budget(before, ("budget", "adjusted"))  # 预算数 X 万元…。实际支出 Y 万元，执行率 Z%。
                     self._set_budget(figures)
                     return
+                has_budget = figures.budget is not None or figures.adjusted is not None
+                before = figures if has_budget else None
                 if fallback is None:
                     fallback = figures
         if fallback is not None:
             self._set_budget(fallback)
 
-    def _set_budget(self, figures: _Figures) -> None:
+    def _set_budget(
+        self, figures: _Figures, attrs: tuple[str, ...] = ("budget", "adjusted", "executed", "rate")
+    ) -> None:
         budget = self.form.budget
-        for attr in ("budget", "adjusted", "executed", "rate"):
+        for attr in attrs:
             value = getattr(figures, attr)
             if value is not None:
                 setattr(budget, attr, value)
@@ -446,6 +454,7 @@ class ReportParser:
     # ---- scores ---------------------------------------------------------------------------------
 
     def _score_and_grade(self) -> None:
+        by_line = {project.line: project for project in self.form.projects}
         for paragraph in self.paragraphs:
             text = paragraph.text
             if self.form.total_score is None and "得分" in text:
@@ -453,6 +462,12 @@ class ReportParser:
                     lead = _SCORE_LEAD.search(text, max(0, match.start() - 4), match.start())
                     assert lead is not None  # the pattern matches the empty string
                     value = parse_number(match.group(1))
+                    owner = by_line.get(paragraph.line_at(match.start()))
+                    if owner is not None and value is not None:
+                        if owner.score is None:  # a listed project's own score, not the report's total
+                            owner.score = value
+                            owner.provenance["score"] = Loc(line=paragraph.line_at(match.start()))
+                        continue
                     if value is not None and (lead.group(1) or value >= 60):
                         self.form.total_score = value
                         self.form.provenance["total_score"] = Loc(line=paragraph.line_at(lead.start()))
