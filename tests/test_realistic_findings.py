@@ -111,3 +111,14 @@ def test_match_findings_reports_a_miss_and_an_extra() -> None:
     assert len(unexpected) == 1 and unexpected[0].startswith("total.sum_mismatch")
     pred["findings"][0]["line"] = 20
     assert match_findings(gold, pred) == ([], [])
+
+
+def test_a_markdown_table_row_is_cells_not_narrative() -> None:
+    """A framework 部门整体 form in pipe tables has no narrative: its long 计算分析 cells are not prose
+    that should have named problems and measures (report.section_missing)."""
+    from jixiao.checks import prose
+
+    line = "|  | 预算执行 | 预算完成率 | 10 | 10 | 完成数1,021.30万元/预算数1,056.20万元，完成率96.7%，较上年提高 | 8 |"
+    pieces, table = prose._pieces(line)
+    assert table and pieces == ["完成数1,021.30万元/预算数1,056.20万元，完成率96.7%，较上年提高"]
+    assert prose._pieces("|---|---|---|") == ([], True)
