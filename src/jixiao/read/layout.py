@@ -22,7 +22,10 @@ conventions of ``read/docx.py``:
   a table that goes on at the top of the next page with the same columns is
   one table: its repeated header rows are dropped, a cell whose rule is
   open at the break continues into the empty cell below it, and a row cut
-  by the break is joined back.
+  by the break is joined back: when the rules are open there, or, when both
+  parts are ruled all round (Word, WeasyPrint), when the parts share only
+  columns whose cell on the page before has no room on its last line for
+  the first word of the cell below (see ``_split_row``).
 
 Every row keeps its 1-based ``page``.
 """
@@ -63,6 +66,8 @@ MAX_LINES = 3000  # merged ruling lines per page before the page counts as a dra
 _COVER = 0.5  # share of a slot edge a rule must cover to separate two slots
 _NUMBER_ZONE = 0.12  # top and bottom share of the page where a page number may stand
 _HEAD_ZONE = 0.07  # the outer band where a repeated line is a running head: above a 2 cm body margin
+_SLACK = 0.2  # line heights of room a wrapped line may show besides the word that did not fit
+_REPEATED = 3  # header rows a table's part on the next page may repeat
 
 
 @dataclass(slots=True)
@@ -135,6 +140,12 @@ class Table:
     ruled: bool
     top_ruled: list[bool] = field(default_factory=list)
     bottom_ruled: list[bool] = field(default_factory=list)
+    room: list[float] = field(default_factory=list)  # per column: room on the last row's last line
+    leads: list[list[float]] = field(default_factory=list)  # first rows, per column: width of the first word
+    end_page: int = 0
+
+    def __post_init__(self) -> None:
+        self.end_page = self.end_page or (self.pages[-1] if self.pages else 0)
 
 
 @dataclass(slots=True)
@@ -521,8 +532,58 @@ def _ruled_table(grid: Grid, by_group: dict[int, list[Box]], page: int) -> Table
         table_rows.append(row)
     return Table(
         table_rows, [page] * rows, list(grid.xs), grid.ys[0], grid.ys[-1], True,
-        list(grid.top_ruled), list(grid.bottom_ruled),
+        list(grid.top_ruled), list(grid.bottom_ruled), *_edges(grid, by_group),
     )  # fmt: skip
+
+
+def _edges(grid: Grid, by_group: dict[int, list[Box]]) -> tuple[list[float], list[list[float]]]:
+    """What a page break may have cut: per column, the room left on the last line of the last row's
+    cell (infinite when empty), and for the first rows (a repeated header may come first) the width
+    of the first word of each cell (0 when empty).
+
+    A cell's padding is the least gap between a cell's left rule and its
+    text anywhere in the table, and is taken off on the right as well.
+    """
+    starts: dict[int, int] = {}
+    for groups in grid.groups:
+        for c, group in enumerate(groups):
+            starts.setdefault(group, c)
+    pad = min((min(box.x0 for box in found) - grid.xs[starts[g]] for g, found in by_group.items() if g in starts),
+              default=0.0)  # fmt: skip
+    pad = max(pad, 0.0)
+    room: dict[int, float] = {}
+    last = grid.groups[-1]
+    for group in last:
+        if group not in room:
+            boxes = by_group.get(group)
+            if not boxes:
+                room[group] = float("inf")
+                continue
+            line = _visual_lines(boxes)[-1]
+            end = grid.xs[len(last) - last[::-1].index(group)]
+            height = max(box.height for box in line)
+            room[group] = end - pad - max(box.x1 for box in line) - _SLACK * height
+    lead: dict[int, float] = {}
+    for groups in grid.groups[: _REPEATED + 1]:
+        for group in groups:
+            if group not in lead:
+                boxes = by_group.get(group)
+                lead[group] = _lead_width(_visual_lines(boxes)[0][0]) if boxes else 0.0
+    return [room[g] for g in last], [[lead[g] for g in groups] for groups in grid.groups[: _REPEATED + 1]]
+
+
+_LEAD = re.compile(r"\s*(?:[\u2e80-\uffff]|[^\s\u2e80-\uffff]+)[，。、；：！？）》」』”’,.;:!?)\]}%]*")
+
+
+def _lead_width(box: Box) -> float:
+    """The width of a box's first word: what a line must have room for to take it (a wide character, or a
+    run of narrow ones, with the punctuation no line may start with)."""
+    match = _LEAD.match(box.text)
+    if match is None:
+        return 0.0
+    weights = [1.0 if _wide(char) else 0.3 if char.isspace() else 0.55 for char in box.text]
+    total = sum(weights)
+    return (box.x1 - box.x0) * sum(weights[: match.end()]) / total if total else 0.0
 
 
 # --- lines, unruled tables, page blocks ----------------------------------------------------------
@@ -840,11 +901,59 @@ def _regrid(table: Table, xs: list[float]) -> None:
         ]
     table.top_ruled = [table.top_ruled[old] for old in owners]
     table.bottom_ruled = [table.bottom_ruled[old] for old in owners]
+    if table.room:
+        table.room = [table.room[old] for old in owners]
+        table.leads = [[lead[old] for old in owners] for lead in table.leads]
     table.xs = xs
 
 
 def _texts(row: list[Slot]) -> list[str]:
     return [slot.text for slot in row]
+
+
+def _split_row(last: list[Slot], following: list[Slot], room: list[float], lead: list[float]) -> bool:
+    """Whether ``following``, the first row of a table's part on the next page, is the rest of ``last``.
+
+    A producer that lets a row break across pages (Word's default, WeasyPrint)
+    draws both parts ruled all round, so the rules cannot tell. The parts
+    share a column only where a cell's text was wrapped at the break: there
+    the last line of ``last``'s cell has no room for the first word of the
+    cell below, as the line breaker found. A genuine next row fills the
+    columns the last one fills (its own number, name, values), and one of
+    those had room to spare (a number, a label, a line ending a sentence);
+    the rest of a cut row holds only what did not fit, beside the empty
+    cells of the columns that did. Cells left empty by a merged cell above
+    (a level-1 indicator going on) are empty in both readings.
+    """
+    if not any(slot.text for slot in last) or not any(slot.text for slot in following):
+        return False
+    return all(
+        not (slot.text and more.text) or space < width
+        for slot, more, space, width in zip(last, following, room, lead, strict=True)
+    )
+
+
+def _join_split_row(first: Table, following: list[Slot]) -> None:
+    """The rest of a cut row appended to the cells of ``first``'s last row, column by column.
+
+    A cell of the rest goes into the cell above it, merged or not, so a cell
+    spanning rows on the page before (or columns that the part on the next
+    page splits) takes the text once, in all of its slots.
+    """
+    last = first.rows[-1]
+    done: set[int] = set()
+    for slot, more in zip(last, following, strict=True):
+        if more.inherited or not more.text or slot.group in done:
+            continue
+        done.add(slot.group)
+        text = join_wrapped(slot.text, more.text)
+        for row in reversed(first.rows):
+            found = False
+            for other in row:
+                if other.group == slot.group:
+                    other.text, found = text, True
+            if not found:
+                break
 
 
 def _stitch(first: Table, second: Table) -> bool:
@@ -856,12 +965,13 @@ def _stitch(first: Table, second: Table) -> bool:
     _regrid(second, xs)
     repeated = 0
     while (
-        repeated < min(3, len(first.rows), len(second.rows) - 1)
+        repeated < min(_REPEATED, len(first.rows), len(second.rows) - 1)
         and _texts(second.rows[repeated]) == _texts(first.rows[repeated])
         and any(_texts(second.rows[repeated]))
     ):
         repeated += 1
     rows, pages = second.rows[repeated:], second.pages[repeated:]
+    first.end_page = second.end_page
     if not rows:
         return True
     last = first.rows[-1]
@@ -871,6 +981,9 @@ def _stitch(first: Table, second: Table) -> bool:
         for slot, more in zip(last, rows[0], strict=True):
             if not slot.inherited:
                 slot.text = join_wrapped(slot.text, more.text)
+        rows, pages = rows[1:], pages[1:]
+    elif first.room and repeated < len(second.leads) and _split_row(last, rows[0], first.room, second.leads[repeated]):
+        _join_split_row(first, rows[0])
         rows, pages = rows[1:], pages[1:]
     elif rows:
         for c, is_open in enumerate(open_bottom):
@@ -884,6 +997,7 @@ def _stitch(first: Table, second: Table) -> bool:
     first.pages.extend(pages)
     first.bottom = second.bottom
     first.bottom_ruled = second.bottom_ruled
+    first.room = second.room
     return True
 
 
@@ -895,7 +1009,7 @@ def _flatten(pages: Sequence[Page]) -> list[Block]:
         for index, block in enumerate(page.blocks):
             previous = out[-1] if out else None
             if isinstance(block, Table):
-                stitch = index == 0 and isinstance(previous, Table) and previous.pages[-1] == page.number - 1
+                stitch = index == 0 and isinstance(previous, Table) and previous.end_page == page.number - 1
                 if stitch and isinstance(previous, Table) and _stitch(previous, block):
                     continue
                 out.append(block)
