@@ -25,20 +25,11 @@ from jixiao.render.jsonout import document_to_dict
 FIXTURES = Path(__file__).parent / "fixtures" / "realistic"
 FIXTURES2 = Path(__file__).parent / "fixtures" / "realistic2"
 STEMS = sorted(path.name.removesuffix(".gold.json") for path in FIXTURES.glob("*.gold.json"))
-# Layouts the text reader (src/jixiao/read/text.py, outside this change) does not rebuild yet: strict,
-# so each flips to a failure the day the reader learns it.
-READER_GAPS = {
-    "realistic2/grid_table": "pandoc grid table: a row's wrapped lines are not joined into one row",
-    "realistic2/dept_tsv_quoted": "tab dump with quoted cells holding line feeds (Excel copy)",
-}
-CASES = [
-    pytest.param(case, marks=pytest.mark.xfail(strict=True, reason=READER_GAPS[case])) if case in READER_GAPS else case
-    for case in sorted(
-        (folder.name + "/" + path.name.removesuffix(".gold.json"))
-        for folder in (FIXTURES, FIXTURES2)
-        for path in folder.glob("*.gold.json")
-    )
-]
+CASES = sorted(
+    folder.name + "/" + path.name.removesuffix(".gold.json")
+    for folder in (FIXTURES, FIXTURES2)
+    for path in folder.glob("*.gold.json")
+)
 
 
 def source_of(gold_path: Path) -> Path:

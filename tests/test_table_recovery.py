@@ -464,3 +464,58 @@ def test_values_before_labels_funds() -> None:
     assert (funds["weight"], funds["rate"], funds["score"]) == (10, 0.96, 9.6)
     assert form["provenance"]["funds.total.initial"] == {"line": 5, "row": 4, "col": 0}
     assert form["provenance"]["funds.score"] == {"line": 5, "row": 4, "col": 5}
+
+
+# ---- rows that run over several lines by their own syntax -------------------------------------------
+
+GRID = """\
++------+----------------+------+
+| 指标 | 年度指标值     | 分值 |
++======+================+======+
+| 帮扶 | 不少于100人，  | 30   |
+| 人数 | 全年跟踪回访   |      |
++------+----------------+------+
+| 合计 | 长期 up to 2   | 100  |
+|      | years          |      |
++------+----------------+------+
+| 说明：首尾两格合并           |
++------+----------------+------+
+"""
+
+
+def test_a_grid_tables_wrapped_lines_are_one_row_each_column_joined() -> None:
+    rows = read_text(GRID, "grid.txt").rows
+    assert [row.texts for row in rows] == [
+        ["指标", "年度指标值", "分值"],
+        ["帮扶人数", "不少于100人，全年跟踪回访", "30"],
+        ["合计", "长期 up to 2 years", "100"],
+        ["说明：首尾两格合并"],
+    ]
+    assert [(row.line, row.end_line) for row in rows] == [(2, 2), (4, 5), (7, 8), (10, 10)]
+    assert rows[1].table and not rows[3].table
+
+
+def test_a_rule_of_plus_signs_with_no_grid_rows_is_left_as_it_was() -> None:
+    rows = read_text("+----+----+\n\n正文一行，没有表格。\n", "rule.txt").rows
+    assert [row.texts for row in rows] == [["+----+----+"], ["正文一行，没有表格。"]]
+
+
+def test_a_quoted_tab_cell_holding_line_feeds_is_one_cell() -> None:
+    text = (
+        '年度总体目标\t预期目标\t实际完成\n\t"1.帮扶100人。\n2.回访""两次""。"\t"1.帮扶104人。\n2.回访两次。"\n'
+        "总分\t100\n"
+    )
+    rows = read_text(text, "quoted.txt").rows
+    assert [row.texts for row in rows] == [
+        ["年度总体目标", "预期目标", "实际完成"],
+        ["", '1.帮扶100人。2.回访"两次"。', "1.帮扶104人。2.回访两次。"],
+        ["总分", "100"],
+    ]
+    assert (rows[1].line, rows[1].end_line, rows[2].line) == (2, 4, 5)
+
+
+def test_quotes_that_close_on_their_line_or_never_close_leave_lines_as_they_were() -> None:
+    closed = read_text('名称\t"职工书屋"\t备注\n', "closed.txt").rows
+    assert [row.texts for row in closed] == [["名称", '"职工书屋"', "备注"]]
+    stray = read_text('说明\t"未闭合的引号\n下一行\t2\n', "stray.txt").rows
+    assert [row.texts for row in stray] == [["说明", '"未闭合的引号'], ["下一行", "2"]]

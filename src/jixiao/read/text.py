@@ -5,6 +5,10 @@ each is recognised here and turned into rows of cells, with every cell
 keeping its 1-based line number:
 
 - cells separated by tabs, by pipes (``| a | b ||||``), or by runs of spaces;
+- a tab-separated row whose quoted cells hold line feeds (Excel's copy,
+  ``\t"1.…\n2.…"\t``): the quoted lines are one row;
+- grid tables (pandoc, ``+----+----+`` between rows): the lines between two
+  rules are one row, each column's text joined;
 - one cell per line, rows separated by blank lines (a line that does not
   start with the cell marker continues the cell above: ``社会效益`` / ``指标``);
 - whole table rows printed on one line with no separator at all, split at the
@@ -16,6 +20,7 @@ Blank merged cells stay blank here; inheriting them is a parsing decision.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from jixiao import vocab
 from jixiao.read.source import Cell, Row, Source
@@ -45,6 +50,8 @@ _KNOWN_LABELS = sorted(
     reverse=True,
 )
 _LABEL_SPLIT = re.compile("(" + "|".join(re.escape(label) for label in _KNOWN_LABELS) + ")")
+_GRID_RULE = re.compile(r"^\s*\+(?:[-=:]+\+)+\s*$")
+_QUOTED_LINES = 60  # a quoted cell runs over at most this many lines; an unclosed quote is a stray one
 _HEADER_WORDS = ("一级指标", "二级指标", "三级指标", "指标值", "实际完成", "项目名称", "预算数", "执行数")
 
 
@@ -63,14 +70,21 @@ def recover_rows(lines: list[str]) -> list[Row]:
     number = 0
     total = len(lines)
     cell_mode = False
+    spans = _spans(lines)
     while number < total:
+        if number in spans:
+            end, found = spans[number]
+            rows.extend(found)
+            number = end
+            cell_mode = False
+            continue
         line = lines[number]
         if not line or (not line.strip() and "\t" not in line):
             number += 1
             continue
         start = number
         number += 1
-        while number < total:
+        while number < total and number not in spans:
             following = lines[number]
             if not following or (not following.strip() and "\t" not in following):
                 break
@@ -93,6 +107,143 @@ def recover_rows(lines: list[str]) -> list[Row]:
     for index, row in enumerate(rows):
         row.index = index
     return rows
+
+
+def _spans(lines: list[str]) -> dict[int, tuple[int, list[Row]]]:
+    """Rows that run over several lines by their own syntax (grid tables, quoted cells): first line index →
+    (index after the last line, rows)."""
+    spans: dict[int, tuple[int, list[Row]]] = {}
+    number = 0
+    total = len(lines)
+    while number < total:
+        line = lines[number]
+        found: tuple[int, list[Row]] | None = None
+        if '"' in line and "\t" in line:
+            found = _quoted_row(lines, number)
+        elif "+" in line and _GRID_RULE.match(line):
+            found = _grid_rows(lines, number)
+        if found is None:
+            number += 1
+            continue
+        spans[number] = found
+        number = found[0]
+    return spans
+
+
+def _quoted_row(lines: list[str], first: int) -> tuple[int, list[Row]] | None:
+    """A tab-separated row with a quoted cell that a line feed continues (``""`` is a quote inside it);
+    None when no quoted cell is left open at the end of the first line, or it never closes."""
+    cells: list[str] = []
+    current: list[str] = []
+    quoted = False
+    at_start = True
+    number = first
+    line = lines[first]
+    position = 0
+    while True:
+        if position >= len(line):
+            if not quoted:
+                break
+            number += 1
+            if number >= len(lines) or number - first > _QUOTED_LINES:
+                return None
+            current.append("\n")
+            line, position = lines[number], 0
+            continue
+        char = line[position]
+        position += 1
+        if quoted:
+            if char == '"':
+                if position < len(line) and line[position] == '"':
+                    current.append('"')
+                    position += 1
+                else:
+                    quoted = False
+            else:
+                current.append(char)
+        elif char == "\t":
+            cells.append("".join(current))
+            current, at_start = [], True
+        elif char == '"' and at_start:
+            quoted, at_start = True, False
+        else:
+            current.append(char)
+            at_start = False
+    if number == first:
+        return None
+    cells.append("".join(current))
+    texts = [_joined(cell.split("\n")) for cell in cells]
+    while texts and not texts[-1]:
+        texts.pop()
+    row = Row([Cell(text, first + 1, col) for col, text in enumerate(texts)], first + 1, number + 1, len(texts) > 1)
+    return number + 1, [row]
+
+
+def _joined(pieces: list[str]) -> str:
+    """Lines of one cell as one text: CJK runs straight on, a space between two Latin words or numbers."""
+    out = ""
+    for piece in (piece.strip() for piece in pieces):
+        if not piece:
+            continue
+        if out and out[-1].isascii() and out[-1].isalnum() and piece[0].isascii() and piece[0].isalnum():
+            out += " "
+        out += piece
+    return out
+
+
+def _grid_rows(lines: list[str], first: int) -> tuple[int, list[Row]] | None:
+    """A grid table from its first rule: one row per band of ``|`` lines between rules. A cell's column is
+    where its left ``|`` stands among the first rule's ``+`` (by display width: a CJK character is two
+    columns wide), so a cell spanning columns keeps its place and the columns it covers stay blank."""
+    rule = lines[first]
+    bounds = {position: index for index, position in enumerate(i for i, char in enumerate(rule) if char == "+")}
+    rows: list[Row] = []
+    band: list[tuple[int, str]] = []
+    number = first + 1
+    while number < len(lines):
+        line = lines[number]
+        if _GRID_RULE.match(line):
+            if band:
+                rows.append(_grid_row(band, bounds))
+                band = []
+        elif line.lstrip().startswith("|"):
+            band.append((number + 1, line))
+        else:
+            break
+        number += 1
+    if band:
+        rows.append(_grid_row(band, bounds))
+    return (number, rows) if rows else None
+
+
+def _grid_row(band: list[tuple[int, str]], bounds: dict[int, int]) -> Row:
+    pieces: dict[int, list[str]] = {}
+    first_line: dict[int, int] = {}
+    for line_number, line in band:
+        position = 0
+        col: int | None = None
+        start = 0
+        for index, char in enumerate(line):
+            if char == "|":
+                if col is not None:
+                    text = line[start:index].strip()
+                    pieces.setdefault(col, []).append(text)
+                    if text:
+                        first_line.setdefault(col, line_number)
+                col = bounds.get(position, _nearest(bounds, position))
+                start = index + 1
+            position += 2 if unicodedata.east_asian_width(char) in "WF" else 1
+    columns = max(pieces, default=-1) + 1
+    texts = [_joined(pieces.get(col, [])) for col in range(columns)]
+    while texts and not texts[-1]:
+        texts.pop()
+    top, bottom = band[0][0], band[-1][0]
+    cells = [Cell(text, first_line.get(col, top), col) for col, text in enumerate(texts)]
+    return Row(cells, top, bottom, len(cells) > 1)
+
+
+def _nearest(bounds: dict[int, int], position: int) -> int:
+    return bounds[min(bounds, key=lambda bound: abs(bound - position))]
 
 
 def _is_cell_block(block: list[str], cell_mode: bool) -> bool:
