@@ -176,7 +176,7 @@ def test_a_draft_beside_its_clean_forms_adds_no_finding_and_reads_back(index: in
         want.grade,
     )
     assert got.budget == want.budget
-    figures = ("name", "initial", "budget", "executed", "rate")
+    figures = ("name", "initial", "budget", "executed", "rate", "score")
     assert [[getattr(p, key) for key in figures] for p in got.projects] == [
         [getattr(p, key) for key in figures] for p in want.projects
     ]

@@ -310,7 +310,7 @@ class ReportDraft:
             text += f"{figures}。"
         extras: list[str] = []
         if project.score is not None:
-            extras.append(f"自评分{number_text(project.score)}分")
+            extras.append(f"自评得分{number_text(project.score)}分")
         if project.grade is not None:
             extras.append(f"评定为“{project.grade}”")
         if extras:
