@@ -542,14 +542,12 @@ def _edges(grid: Grid, by_group: dict[int, list[Box]]) -> tuple[list[float], lis
     of the first word of each cell (0 when empty).
 
     A cell's padding is the least gap between a cell's left rule and its
-    text anywhere in the table, and is taken off on the right as well.
+    text anywhere in the table, and is taken off on the right as well. A
+    cell's number is its first slot's index, so its first column is that
+    number modulo the columns.
     """
-    starts: dict[int, int] = {}
-    for groups in grid.groups:
-        for c, group in enumerate(groups):
-            starts.setdefault(group, c)
-    pad = min((min(box.x0 for box in found) - grid.xs[starts[g]] for g, found in by_group.items() if g in starts),
-              default=0.0)  # fmt: skip
+    xs, cols = grid.xs, len(grid.xs) - 1
+    pad = min((min(box.x0 for box in found) - xs[g % cols] for g, found in by_group.items()), default=0.0)
     pad = max(pad, 0.0)
     room: dict[int, float] = {}
     last = grid.groups[-1]
@@ -559,8 +557,8 @@ def _edges(grid: Grid, by_group: dict[int, list[Box]]) -> tuple[list[float], lis
             if not boxes:
                 room[group] = float("inf")
                 continue
-            line = _visual_lines(boxes)[-1]
-            end = grid.xs[len(last) - last[::-1].index(group)]
+            line = boxes if len(boxes) == 1 else _visual_lines(boxes)[-1]
+            end = xs[len(last) - last[::-1].index(group)]
             height = max(box.height for box in line)
             room[group] = end - pad - max(box.x1 for box in line) - _SLACK * height
     lead: dict[int, float] = {}
@@ -568,7 +566,10 @@ def _edges(grid: Grid, by_group: dict[int, list[Box]]) -> tuple[list[float], lis
         for group in groups:
             if group not in lead:
                 boxes = by_group.get(group)
-                lead[group] = _lead_width(_visual_lines(boxes)[0][0]) if boxes else 0.0
+                if not boxes:
+                    lead[group] = 0.0
+                else:
+                    lead[group] = _lead_width(boxes[0] if len(boxes) == 1 else _visual_lines(boxes)[0][0])
     return [room[g] for g in last], [[lead[g] for g in groups] for groups in grid.groups[: _REPEATED + 1]]
 
 
