@@ -81,7 +81,8 @@ def compose_report(document: Document) -> Drafted:
     )
     if not single and not departments:
         analysis = replace(analysis, budget_lead="本年度纳入绩效自评的", budget_labels=_SUM_LABELS)
-    gaps = sum(text.count(GAP) for part in analysis.__slots__ for text in getattr(analysis, part))
+    paragraphs = (*analysis.overview, *analysis.results, *analysis.problems, *analysis.measures)
+    gaps = sum(text.count(GAP) for text in paragraphs)
     return Drafted(Document(source=document.source, forms=[report], profile=document.profile), analysis, gaps)
 
 
@@ -93,7 +94,7 @@ def _single_title(form: ProjectForm, year: int | None) -> str | None:
     return f"{when}{name}支出绩效自评报告"
 
 
-def report_name(project: str) -> str:
+def _report_name(project: str) -> str:
     """A project's name as a report item gives it: the words before 项目 (how the report parser reads it)."""
     return project[: project.index("项目")] if "项目" in project[1:] else project
 
@@ -101,7 +102,7 @@ def report_name(project: str) -> str:
 def _project(form: ProjectForm) -> ReportProject:
     total = form.funds.total
     return ReportProject(
-        name=report_name(form.project or "未命名项目"),
+        name=_report_name(form.project or "未命名项目"),
         group="project",
         line=0,
         initial=total.initial,
