@@ -254,10 +254,8 @@ def draft(
         console.print("[red]--to 只能是 docx、pdf 或 html[/red]")
         raise typer.Exit(2)
     json_files = [path for path in paths if path.suffix == ".json" and path.is_file()]
-    files = [
-        *json_files,
-        *(_inputs([path for path in paths if path not in json_files], None) if len(json_files) < len(paths) else []),
-    ]
+    others = [path for path in paths if path not in json_files]
+    files = [*json_files, *(_inputs(others, None) if others else [])]
     out.mkdir(parents=True, exist_ok=True)
     failed: list[str] = []
     for file in files:

@@ -32,6 +32,7 @@ from jixiao.model import (
     ReportProject,
     Subtotal,
 )
+from jixiao.render.forms.narrative import item_name
 from jixiao.rules.profile import Profile, load_profile, profile_name_for
 from jixiao.rules.scoring import execution_score, grade_for, indicator_score, quantity_pair, target_met
 from jixiao.synth import catalog
@@ -585,7 +586,7 @@ class Build:
             total = form.funds.total
             rate = self.overrides.get(f"report.rate.{index}", form.funds.rate)
             project = ReportProject(
-                name=report_name(form.project or ""),
+                name=item_name(form.project or ""),
                 group="project",
                 line=0,
                 initial=total.initial,
@@ -753,11 +754,6 @@ class Build:
 
 def _sustain() -> Tpl:
     return Tpl("可持续影响指标", "长效管理机制运行情况", "qual")
-
-
-def report_name(project: str) -> str:
-    """A project's name as a report heading gives it (the words before 项目, as the parser reads)."""
-    return project[: project.index("项目")] if "项目" in project else project
 
 
 def report_title(build: Build) -> str:

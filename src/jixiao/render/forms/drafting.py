@@ -21,7 +21,7 @@ from decimal import Decimal
 
 from jixiao.model import DepartmentForm, Document, Indicator, ProjectForm, ReportBudget, ReportForm, ReportProject
 from jixiao.render.forms.layout import number_text
-from jixiao.render.forms.narrative import Analysis, single_project
+from jixiao.render.forms.narrative import Analysis, item_name, single_project
 from jixiao.rules.scoring import quantity_pair, target_met
 
 __all__ = ["GAP", "Drafted", "compose_report"]
@@ -94,15 +94,10 @@ def _single_title(form: ProjectForm, year: int | None) -> str | None:
     return f"{when}{name}支出绩效自评报告"
 
 
-def _report_name(project: str) -> str:
-    """A project's name as a report item gives it: the words before 项目 (how the report parser reads it)."""
-    return project[: project.index("项目")] if "项目" in project[1:] else project
-
-
 def _project(form: ProjectForm) -> ReportProject:
     total = form.funds.total
     return ReportProject(
-        name=_report_name(form.project or "未命名项目"),
+        name=item_name(form.project or "未命名项目"),
         group="project",
         line=0,
         initial=total.initial,

@@ -43,6 +43,11 @@ def single_project(title: str | None) -> bool:
     return _SINGLE_TITLE.match(key) is not None
 
 
+def item_name(project: str) -> str:
+    """A project's name as a report item gives it: the words before 项目 (how the report parser reads it)."""
+    return project[: project.index("项目")] if "项目" in project[1:] else project
+
+
 def final_accounts(title: str | None) -> bool:
     """A 部门决算 / 决算说明 by its title (a 决算 that is not a performance evaluation)."""
     key = vocab.norm_label(title or "")
