@@ -1139,7 +1139,7 @@ def change_mismatch(form: Form, ctx: Context) -> Iterator[Draft]:
     """An increase or decrease stated with its amount and percentage disagrees with the two years' figures."""
     for paragraph in prose.narrative(form, ctx):
         text = paragraph.text
-        if len(prose.figures(text)) < 2 or not _CHANGE_WORD.search(text):
+        if not _CHANGE_WORD.search(text) or len(prose.figures(text)) < 2:
             continue  # the two years' figures are needed whatever else the sentence says
         for start, end in prose.sentence_spans(text, "。！？!?；;"):
             if len(prose.figures_between(text, start, end)) >= 2 and _CHANGE_WORD.search(text, start, end):
