@@ -256,3 +256,42 @@ def test_a_300_mb_upload_is_refused_before_it_is_read(server: str) -> None:
         answer = received.decode("utf-8", "replace")
     assert answer.startswith("HTTP/1.1 413")
     assert "上传内容过大" in answer
+
+
+def test_a_form_filled_in_online(browser: Browser, server: str, store: Store, accounts: dict[str, Account]) -> None:
+    """A filer creates a blank form, fills cells one by one, adds and removes a row; scores follow each change."""
+    backend = "sqlite" if store.is_sqlite else "postgresql"
+    filer = Session(browser, server)
+    filer.login(accounts["filer"])
+    page = filer.page
+    page.get_by_role("link", name="新建自评表").click()
+    page.get_by_label("项目名称").fill("职工书屋建设")
+    page.get_by_label("评价年度").fill("2025")
+    page.get_by_role("button", name="新建").click()
+    expect(page.locator("h1")).to_have_text("职工书屋建设")
+    rows = page.locator("table.indicators tbody tr")
+    expect(rows).to_have_count(9)
+
+    def fill(name: str, value: str, version: int) -> None:
+        field = page.locator(f'[name="{name}"]')
+        field.fill(value)
+        field.press("Tab")
+        expect(page.locator("#form-version")).to_contain_text(f"第 {version} 版")
+
+    fill("funds.total.budget", "40", 2)
+    fill("funds.total.executed", "36", 3)
+    expect(page.locator("table.funds")).to_contain_text("90%")
+    fill("indicators[0].name", "建成职工书屋数量", 4)
+    fill("indicators[0].target", "≥10个", 5)
+    fill("indicators[0].actual", "8个", 6)
+    fill("indicators[0].weight", "50", 7)
+    fill("indicators[0].score", "50", 8)
+    expect(page.locator(".form-findings li.finding").filter(has_text="indicator.full_score_unmet")).to_have_count(1)
+    expect(page.locator('[data-field="indicators[0].score"]')).to_have_text("40")
+    page.get_by_role("button", name="在第1行下方增加一行").click()
+    expect(rows).to_have_count(10)
+    expect(page.locator('[name="indicators[1].level2"]')).to_have_value("数量指标")
+    page.get_by_role("button", name="删除第2行").click()
+    expect(rows).to_have_count(9)
+    shot(page, "online_form", backend)
+    filer.close()

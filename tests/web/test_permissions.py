@@ -98,6 +98,13 @@ def _web_routes(browser: Browser, store: Store) -> list[tuple[str, str, Call]]:
                 htmx=True,
             ),
         ),
+        (
+            "增删指标行",
+            "fill",
+            lambda o: browser.post(
+                f"/forms/{o.draft_form}/edit", {"version": _version(store, o.draft_form), "op": "add:0"}, htmx=True
+            ),
+        ),
         ("送审", "fill", lambda o: browser.post(f"/forms/{o.draft_form}/state", {"action": "submit"})),
         ("审核问题", "review", lambda o: browser.post(f"/findings/{o.finding}/decision", {"decision": "accepted"})),
         ("通过", "review", lambda o: browser.post(f"/forms/{o.submitted_form}/state", {"action": "approve"})),
@@ -190,6 +197,7 @@ def test_api_permission_matrix(
 ROLE_PAGES = {
     # page: roles that may open it
     "/import": {"admin", "filer"},
+    "/forms/new": {"admin", "filer"},
     "/sampling": {"admin", "reviewer"},
     "/audit": {"admin", "reviewer"},
     "/users": {"admin"},
@@ -207,6 +215,8 @@ def test_role_pages(store: Store, accounts: dict[str, Account], world: dict[str,
         assert (status == 200) == (role in roles), f"{role} {page}: {status}"
     added = browser.post("/users", {"name": "新人", "password": "long-enough-1", "role": "viewer", "departments": OWN})
     assert (added.status_code == 200) == (role == "admin"), added.status_code
+    created = browser.post("/forms/new", {"project": "职工书屋建设", "year": "2025", "department": OWN})
+    assert (created.status_code == 303) == (role in ("admin", "filer")), created.status_code
     token = create_token(store, accounts[role].principal)
     upload = browser.client.post(
         "/api/v1/documents",

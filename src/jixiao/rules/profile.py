@@ -188,6 +188,12 @@ def load_profile(name: str, year: int | None = None) -> Profile:
     return resolved
 
 
+def profile_title(name: str) -> str:
+    """What a profile is called in the interface: ``安徽省``, ``全国（财政部默认）``."""
+    title = _raw(name).get("title")
+    return title if isinstance(title, str) else name
+
+
 def profile_name_for(department: str | None) -> str:
     """The province whose profile applies to a unit, from the place name in its name."""
     if department:

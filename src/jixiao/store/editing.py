@@ -18,7 +18,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from jixiao.model import DepartmentForm, Document, Form, Indicator, ReportForm, project_layout
+from jixiao.model import DepartmentForm, Document, Form, Indicator, ProjectForm, ReportForm, project_layout
 from jixiao.read.source import Source
 from jixiao.store.access import NOT_FOUND, Conflict, Invalid, NotFound, Principal, Refused
 from jixiao.store.audit import record
@@ -46,10 +46,15 @@ from jixiao.store.models import (
 )
 
 EDITABLE_STATES = ("draft", "returned")
-PROJECT_FIELDS = ("target", "actual", "weight", "score", "note")
+PROJECT_FIELDS = ("level1", "level2", "name", "target", "actual", "weight", "score", "note")
 FRAMEWORK_FIELDS = ("weight", "score", "basis")
 NUMBER_FIELDS = frozenset({"weight", "score", "total_score", "funds.weight", "funds.score"})
+FUNDS_ROWS = {"total": "年度资金总额", "fiscal": "当年财政拨款", "carryover": "上年结转资金", "other": "其他资金"}
+FUNDS_COLUMNS = {"initial": "年初预算数", "budget": "全年预算数", "executed": "全年执行数"}
 FIELD_LABELS = {
+    "level1": "一级指标",
+    "level2": "二级指标",
+    "name": "三级指标",
     "target": "年度指标值",
     "actual": "实际完成值",
     "weight": "分值",
@@ -59,6 +64,16 @@ FIELD_LABELS = {
     "total_score": "总分",
     "funds.weight": "预算执行分值",
     "funds.score": "预算执行得分",
+    "project": "项目名称",
+    "implementer": "实施单位",
+    "goals.expected": "年度总体目标",
+    "goals.actual": "总体目标完成情况",
+    "indicators": "指标行数",
+    **{
+        f"funds.{row}.{column}": f"{row_label}{column_label}"
+        for row, row_label in FUNDS_ROWS.items()
+        for column, column_label in FUNDS_COLUMNS.items()
+    },
 }
 MAX_TEXT = 4000
 
@@ -111,6 +126,8 @@ def field_label(path: str) -> str:
 def _same(before: Any, after: Any) -> bool:
     if isinstance(before, Decimal) and isinstance(after, Decimal):
         return before == after
+    if isinstance(before, str) and isinstance(after, str):
+        return " ".join(before.split()) == after  # a form field shows a wrapped cell on one line
     return bool(before == after)
 
 
@@ -132,20 +149,53 @@ def apply_changes(form: Form, values: dict[str, str]) -> list[Change]:
             target, attribute = form.indicators[index], name
         elif path == "total_score":
             target, attribute = form, "total_score"
-        elif path in ("funds.weight", "funds.score"):
+        elif path in ("funds.weight", "funds.score") or path in _FUNDS_AMOUNTS:
             layout = project_layout(form)
             if layout is None:
-                raise Invalid(f"该表没有预算执行行，不能修改 {path}")
-            target, attribute = layout.funds, path.split(".", 1)[1]
+                raise Invalid(f"该表没有项目资金行，不能修改 {path}")
+            if path in _FUNDS_AMOUNTS:
+                row_name, attribute = path.split(".")[1:]
+                target = getattr(layout.funds, row_name)
+            else:
+                target, attribute = layout.funds, path.split(".", 1)[1]
+        elif path in ("project", "implementer") and isinstance(form, ProjectForm):
+            target, attribute = form, path
+        elif path in ("goals.expected", "goals.actual") and not framework:
+            target, attribute = form.goals, path.split(".", 1)[1]
         else:
             raise Invalid(f"不能修改字段 {path}")
-        number_field = attribute in ("weight", "score", "total_score")
+        number_field = attribute in ("weight", "score", "total_score") or path in _FUNDS_AMOUNTS
         after: Any = parse_number(raw, label) if number_field else _text(raw)
         before = getattr(target, attribute)
         if not _same(before, after):
             setattr(target, attribute, after)
             changes.append(Change(path, before, after))
     return changes
+
+
+_FUNDS_AMOUNTS = frozenset(f"funds.{row}.{column}" for row in FUNDS_ROWS for column in FUNDS_COLUMNS)
+ROW_OPERATIONS = ("add", "delete")
+
+
+def apply_row_operation(form: Form, operation: str) -> list[Change]:
+    """``add:N`` inserts an empty row under row N's groups, ``delete:N`` removes row N (project layout only)."""
+    if not operation:
+        return []
+    action, _, index_text = operation.partition(":")
+    if action not in ROW_OPERATIONS or not index_text.isdigit():
+        raise Invalid(f"无法识别的操作：{operation}")
+    if isinstance(form, ReportForm) or (isinstance(form, DepartmentForm) and form.layout == "framework"):
+        raise Invalid("该表的指标行不能增删")
+    index = int(index_text)
+    if index >= len(form.indicators):
+        raise Invalid(f"没有第 {index + 1} 行指标")
+    before = len(form.indicators)
+    if action == "add":
+        base = form.indicators[index]
+        form.indicators.insert(index + 1, Indicator(level1=base.level1, level2=base.level2, name=None, line=base.line))
+    else:
+        del form.indicators[index]
+    return [Change("indicators", before, len(form.indicators))]
 
 
 def _plain(value: Any) -> Any:
@@ -210,13 +260,19 @@ def edit_form(store: Store, actor: Principal, form_id: int, version: int, values
         assert stored is not None
         document = rebuild(stored)
         model = document.forms[form.position]
-        changes = apply_changes(model, values)
+        operation = values.pop("op", "")
+        changes = apply_changes(model, values) + apply_row_operation(model, operation)
         if not changes:
             return EditOutcome(form.id, form.version, document=rebuild(stored))
         new_version = _claim(session, form, version, actor)
         from jixiao.pipeline import review_source
+        from jixiao.store.online import ONLINE, refresh
 
-        review_source(document, Source(path=stored.filename, lines=stored.lines), stored.profile)
+        if stored.format == ONLINE:
+            source = refresh(document, stored)
+        else:
+            source = Source(path=stored.filename, lines=stored.lines)
+        review_source(document, source, stored.profile)
         findings = document.findings or []
         stored.data = as_json(document)
         stored.error_count, stored.warning_count = counts(findings)
@@ -226,15 +282,7 @@ def edit_form(store: Store, actor: Principal, form_id: int, version: int, values
         for name, value in form_columns(model).items():
             setattr(form, name, value)
         if not isinstance(model, ReportForm):
-            indicator_rows = {
-                row.position: row
-                for row in session.scalars(select(StoredIndicator).where(StoredIndicator.form_id == form.id))
-            }
-            for position, indicator in enumerate(model.indicators):
-                stored_row = indicator_rows.get(position)
-                if stored_row is not None:
-                    for name, value in indicator_columns(indicator, position).items():
-                        setattr(stored_row, name, value)
+            _store_indicators(session, form, model.indicators)
         write_findings(session, stored, forms, findings)
         record(
             session,
@@ -259,6 +307,23 @@ def edit_form(store: Store, actor: Principal, form_id: int, version: int, values
         )
         errors, warnings = counts(findings, form.position)
         return EditOutcome(form.id, new_version, changes, errors, warnings, document)
+
+
+def _store_indicators(session: Session, form: StoredForm, indicators: list[Indicator]) -> None:
+    """The form's indicator rows brought in line with the model: updated in place, added or removed at the end."""
+    stored_rows = {
+        row.position: row for row in session.scalars(select(StoredIndicator).where(StoredIndicator.form_id == form.id))
+    }
+    for position, indicator in enumerate(indicators):
+        columns = indicator_columns(indicator, position)
+        stored_row = stored_rows.pop(position, None)
+        if stored_row is None:
+            session.add(StoredIndicator(form_id=form.id, **columns))
+        else:
+            for name, value in columns.items():
+                setattr(stored_row, name, value)
+    for gone in stored_rows.values():
+        session.delete(gone)
 
 
 # ---- workflow ------------------------------------------------------------------------------------

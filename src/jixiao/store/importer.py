@@ -97,7 +97,7 @@ def import_file(
         return ImportResult(filename, False, f"未保存：{reasons}")
     stated = next((form.department for form in document.forms if form.department), None)
     try:
-        result = _store(store, data, filename, actor, document, source, stated, department)
+        result = store_document(store, data, filename, actor, document, source, stated, department)
     except StoreError as error:
         return ImportResult(filename, False, str(error))
     if result.document_id is not None and not result.duplicate and _grown(result.document_id):
@@ -110,7 +110,7 @@ def _grown(document_id: int) -> bool:
     return document_id & (document_id - 1) == 0 or document_id % 1000 == 0
 
 
-def _store(
+def store_document(
     store: Store,
     data: bytes,
     filename: str,
@@ -119,7 +119,9 @@ def _store(
     source: Source,
     stated: str | None,
     chosen: str | None,
+    action: str = "import",
 ) -> ImportResult:
+    """Write a reviewed document, its forms and findings and the audit entry in one transaction."""
     digest = hashlib.sha256(data).hexdigest()
     findings = document.findings or []
     problems = [problem.message for problem in document.problems]
@@ -175,11 +177,12 @@ def _store(
         record(
             session,
             actor,
-            "import",
+            action,
             "document",
             stored.id,
             department_id,
             {"filename": filename, "sha256": digest, "forms": len(forms), "findings": len(findings)},
         )
-        note = f"已导入：{len(forms)} 张表，{errors} 个错误，{warnings} 个警告"
+        done = "已新建" if action == "create" else "已导入"
+        note = f"{done}：{len(forms)} 张表，{errors} 个错误，{warnings} 个警告"
         return ImportResult(filename, True, note, stored.id, len(forms), errors, warnings)

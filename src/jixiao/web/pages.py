@@ -335,6 +335,56 @@ def report_draft(request: Request, actor: Actor, document_id: int, fmt: str) -> 
     return attachment(body, f"{os.path.splitext(stored.filename)[0]}-自评报告草稿.{fmt}", FORM_MEDIA[fmt])
 
 
+# ---- 在线新建 ----------------------------------------------------------------------------------------
+
+
+def _new_form_page(request: Request, actor: Principal, error: str | None = None, **values: str) -> Response:
+    from jixiao.rules.profile import PROFILE_NAMES, profile_title
+
+    with store_of(request).read() as session:
+        departments = departments_in_scope(session, actor)
+    profiles = [(name, profile_title(name)) for name in PROFILE_NAMES]
+    return render(
+        request,
+        "form_new.html",
+        status=422 if error else 200,
+        departments=departments,
+        profiles=profiles,
+        error=error,
+        values=values,
+    )
+
+
+@router.get("/forms/new")
+def new_form_page(request: Request, actor: Actor) -> Response:
+    _importer(actor)
+    return _new_form_page(request, actor)
+
+
+@router.post("/forms/new", dependencies=CSRF)
+async def new_form(request: Request, actor: Actor) -> Response:
+    from jixiao.store.online import create_project_form
+
+    _importer(actor)
+    values = await _form(request)
+    values.pop("csrf_token", None)
+    project, year_text = values.get("project", ""), values.get("year", "").strip()
+    department, profile = values.get("department", ""), values.get("profile", "") or None
+    try:
+        if not year_text.isdigit():
+            raise Invalid(f"年度“{year_text}”不是有效的年份")
+        result = await run_in_threadpool(
+            create_project_form, store_of(request), actor, project, int(year_text), department, profile
+        )
+    except Invalid as error:
+        return _new_form_page(request, actor, str(error), **values)
+    if not result.ok or result.document_id is None:
+        return _new_form_page(request, actor, result.message, **values)
+    with store_of(request).read() as session:
+        form_id = session.scalar(select(StoredForm.id).where(StoredForm.document_id == result.document_id))
+    return RedirectResponse(f"/forms/{form_id}", status_code=303)
+
+
 # ---- one form --------------------------------------------------------------------------------------
 
 

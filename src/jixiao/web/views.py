@@ -15,8 +15,9 @@ from jixiao.rules.profile import Profile, load_profile, profile_for
 from jixiao.rules.scoring import Explanation, explain_form
 from jixiao.store.access import NOT_FOUND, NotFound, Principal
 from jixiao.store.documents import rebuild
-from jixiao.store.editing import EDITABLE_STATES, FRAMEWORK_FIELDS, PROJECT_FIELDS
+from jixiao.store.editing import EDITABLE_STATES, FRAMEWORK_FIELDS, FUNDS_ROWS, PROJECT_FIELDS
 from jixiao.store.models import AuditEntry, Department, StoredDocument, StoredFinding, StoredForm, User
+from jixiao.store.online import ONLINE
 from jixiao.store.queries import check_titles
 
 
@@ -59,11 +60,12 @@ class FormView:
     framework: bool
     fields: tuple[str, ...]
     rows: list[RowView]
-    funds: list[tuple[str, Any]]
+    funds: list[tuple[str, str, Any]]
     recomputed: dict[str, Recomputed]
     explanations: list[Recomputed]
     findings: list[StoredFinding]
     editable: bool
+    online: bool
     may_fill: bool
     may_review: bool
     history: list[AuditEntry]
@@ -122,13 +124,16 @@ def form_view(session: Session, actor: Principal, form_id: int, saved: Document 
                     [f for f in findings if row_of(canonical_field(f.field)) == key],
                 )
             )
-    funds: list[tuple[str, Any]] = []
+    may_fill = actor.may_fill(stored.department_id)
+    editable = may_fill and stored.status in EDITABLE_STATES and not isinstance(model, ReportForm)
+    funds: list[tuple[str, str, Any]] = []
     layout = project_layout(model)
     if layout is not None:
         for name, label in FUND_ROW_LABELS.items():
             amounts = layout.funds.row(name)
-            if amounts is not None and not amounts.is_empty():
-                funds.append((label, amounts))
+            shown = amounts is not None and not amounts.is_empty()
+            if shown or (editable and amounts is not None and name in FUNDS_ROWS):
+                funds.append((name, label, amounts))
     history = list(
         session.scalars(
             select(AuditEntry)
@@ -140,7 +145,6 @@ def form_view(session: Session, actor: Principal, form_id: int, saved: Document 
     user_ids = {f.decided_by for f in findings if f.decided_by} | ({stored.updated_by} if stored.updated_by else set())
     users = dict(session.execute(select(User.id, User.name).where(User.id.in_(user_ids))).all()) if user_ids else {}
     department = session.get(Department, stored.department_id) if stored.department_id else None
-    may_fill = actor.may_fill(stored.department_id)
     return FormView(
         stored=stored,
         document=document,
@@ -154,7 +158,8 @@ def form_view(session: Session, actor: Principal, form_id: int, saved: Document 
         recomputed=first,
         explanations=explained,
         findings=findings,
-        editable=may_fill and stored.status in EDITABLE_STATES and not isinstance(model, ReportForm),
+        editable=editable,
+        online=document.format == ONLINE,
         may_fill=may_fill,
         may_review=actor.may_review(stored.department_id),
         history=history,
