@@ -11,7 +11,12 @@ most of a file's reading time. The document body is walked in order:
 * every paragraph (``w:p``) is one line: its runs' text (tracked insertions,
   hyperlinks, fields' shown results and content controls included; deleted
   text, field codes and text boxes left out), whitespace runs (tabs and line
-  breaks included) collapsed to one space. An empty paragraph is an empty
+  breaks included) collapsed to one space. A paragraph in a Word list starts
+  with the label Word shows for it (``一、``, ``（二）``, ``3.``): the list's
+  level formats and counters are kept from ``numbering.xml`` in document
+  order, a level restarting under a higher one; a list set by the paragraph's
+  style is found through ``styles.xml``, read only when some paragraph
+  names a style and the document has lists. Bullets add nothing. An empty paragraph is an empty
   line, so the text keeps its blank separators like a dump, but it makes no
   row (as in the text reader, a blank line is a separator, not a row); every
   other paragraph is a one-cell ``Row(table=False)``, its cell at column 0;
@@ -67,6 +72,11 @@ _GRID_BEFORE = qn("w:gridBefore")
 _GRID_SPAN = qn("w:gridSpan")
 _V_MERGE = qn("w:vMerge")
 _H_MERGE = qn("w:hMerge")
+_P_PR = qn("w:pPr")
+_P_STYLE = qn("w:pStyle")
+_NUM_PR = qn("w:numPr")
+_ILVL = qn("w:ilvl")
+_NUM_ID = qn("w:numId")
 # Containers whose children are read as if they stood in their parent.
 _WRAPPERS = frozenset({qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml"), qn("w:smartTag")})
 # Inside a paragraph: never text that is shown (properties, deleted or moved-away text, alternatives).
@@ -80,6 +90,218 @@ _SKIP_IN_P = frozenset(
 _RUN_TEXT = {qn("w:tab"): "\t", qn("w:br"): "\n", qn("w:cr"): "\n", qn("w:noBreakHyphen"): "-"}
 _MAX_SPAN = 1000
 _WS = re.compile(r"\s+")
+
+
+# ---- list numbering: the labels Word draws before numbered paragraphs --------------------------------
+
+_ABSTRACT_NUM = qn("w:abstractNum")
+_ABSTRACT_NUM_ID = qn("w:abstractNumId")
+_NUM = qn("w:num")
+_LVL = qn("w:lvl")
+_LVL_OVERRIDE = qn("w:lvlOverride")
+_START_OVERRIDE = qn("w:startOverride")
+_STYLE = qn("w:style")
+_STYLE_ID = qn("w:styleId")
+_BASED_ON = qn("w:basedOn")
+_CN_DIGITS = "零一二三四五六七八九"
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+_STEMS = "甲乙丙丁戊己庚辛壬癸"
+_ROMAN = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"), (40, "XL"),
+          (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))  # fmt: skip
+_LEVEL_REF = re.compile(r"%([1-9])")
+
+
+def _chinese(number: int) -> str:
+    """一, 十, 十一, 二十, 一百零五 … as a Word 中文计数 list counts (numbers below ten thousand)."""
+    if number <= 0 or number >= 10000:
+        return str(number)
+    units = ((1000, "千"), (100, "百"), (10, "十"), (1, ""))
+    out: list[str] = []
+    gap = False
+    for value, unit in units:
+        digit, number = divmod(number, value)
+        if digit:
+            if gap and out:
+                out.append("零")
+            out.append(_CN_DIGITS[digit] + unit)
+            gap = False
+        elif out:
+            gap = True
+    text = "".join(out)
+    return text[1:] if text.startswith("一十") else text
+
+
+def _letters(number: int) -> str:
+    """A, B … Z, AA, BB … as Word letters a list (the letter repeated per round)."""
+    if number <= 0:
+        return str(number)
+    return chr(ord("A") + (number - 1) % 26) * ((number - 1) // 26 + 1)
+
+
+def _roman(number: int) -> str:
+    out = []
+    for value, numeral in _ROMAN:
+        count, number = divmod(number, value)
+        out.append(numeral * count)
+    return "".join(out)
+
+
+def _formatted(number: int, fmt: str) -> str:
+    if fmt in ("chineseCounting", "chineseCountingThousand", "chineseLegalSimplified", "japaneseCounting"):
+        return _chinese(number)
+    if fmt == "ideographTraditional" and 1 <= number <= len(_STEMS):
+        return _STEMS[number - 1]
+    if fmt == "decimalEnclosedCircle" and 1 <= number <= len(_CIRCLED):
+        return _CIRCLED[number - 1]
+    if fmt == "upperLetter":
+        return _letters(number)
+    if fmt == "lowerLetter":
+        return _letters(number).lower()
+    if fmt == "upperRoman" and number > 0:
+        return _roman(number)
+    if fmt == "lowerRoman" and number > 0:
+        return _roman(number).lower()
+    if fmt == "decimalZero":
+        return f"{number:02d}"
+    return str(number)
+
+
+@dataclass(slots=True)
+class _Level:
+    start: int
+    fmt: str
+    text: str
+    legal: bool
+
+
+class _Numbering:
+    """The lists of ``numbering.xml``; :meth:`label` gives a numbered paragraph's label and counts it."""
+
+    def __init__(self, numbering: _Element | None, styles: dict[str, tuple[str, int]]) -> None:
+        self.abstract: dict[str, dict[int, _Level]] = {}
+        self.nums: dict[str, tuple[str, dict[int, int]]] = {}
+        self.styles = styles
+        self.counters: dict[str, dict[int, int]] = {}
+        self.started: set[str] = set()
+        if numbering is None:
+            return
+        for abstract in numbering.iterchildren(_ABSTRACT_NUM):
+            levels: dict[int, _Level] = {}
+            for lvl in abstract.iterchildren(_LVL):
+                level = _int_attr(lvl, qn("w:ilvl"))
+                if level is None:
+                    continue
+                levels[level] = _Level(
+                    start=_child_int(lvl, "w:start", 1),
+                    fmt=_child_val(lvl, "w:numFmt") or "decimal",
+                    text=_child_val(lvl, "w:lvlText") or "",
+                    legal=lvl.find(qn("w:isLgl")) is not None,
+                )
+            self.abstract[abstract.get(_ABSTRACT_NUM_ID) or ""] = levels
+        for num in numbering.iterchildren(_NUM):
+            ref = num.find(_ABSTRACT_NUM_ID)
+            if ref is None:
+                continue
+            overrides: dict[int, int] = {}
+            for override in num.iterchildren(_LVL_OVERRIDE):
+                level = _int_attr(override, _ILVL)
+                start = override.find(_START_OVERRIDE)
+                if level is not None and start is not None:
+                    overrides[level] = _int_attr(start, _VAL) or 0
+            self.nums[num.get(_NUM_ID) or ""] = (ref.get(_VAL) or "", overrides)
+
+    def label(self, paragraph: _Element) -> str:
+        """The label Word shows before ``paragraph`` ("" when it is in no list), counting it."""
+        found = self._list_of(paragraph)
+        if found is None:
+            return ""
+        num_id, level = found
+        entry = self.nums.get(num_id)
+        if entry is None:
+            return ""
+        abstract_id, overrides = entry
+        levels = self.abstract.get(abstract_id)
+        if not levels or level not in levels:
+            return ""
+        counters = self.counters.setdefault(abstract_id, {})
+        if num_id not in self.started:
+            self.started.add(num_id)
+            for overridden, start in overrides.items():
+                counters[overridden] = start - 1
+        counters[level] = counters.get(level, levels[level].start - 1) + 1
+        for deeper in [key for key in counters if key > level]:
+            del counters[deeper]
+        spec = levels[level]
+        if spec.fmt in ("bullet", "none"):
+            return ""
+
+        def part(match: re.Match[str]) -> str:
+            shown = int(match.group(1)) - 1
+            known = levels.get(shown)
+            count = counters.get(shown, known.start if known else 1)
+            fmt = "decimal" if spec.legal or known is None else known.fmt
+            return _formatted(count, fmt)
+
+        return _LEVEL_REF.sub(part, spec.text)
+
+    def _list_of(self, paragraph: _Element) -> tuple[str, int] | None:
+        properties = paragraph.find(_P_PR)
+        if properties is None:
+            return None
+        num_pr = properties.find(_NUM_PR)
+        if num_pr is not None:
+            num = num_pr.find(_NUM_ID)
+            if num is None:
+                return None
+            return num.get(_VAL) or "", _int_val(num_pr, _ILVL, 0)
+        style = properties.find(_P_STYLE)
+        if style is not None and self.styles:
+            return self.styles.get(style.get(_VAL) or "")
+        return None
+
+
+def _int_attr(element: _Element, name: str) -> int | None:
+    match = re.match(r"\s*(-?\d+)", element.get(name) or "")
+    return int(match.group(1)) if match else None
+
+
+def _child_val(element: _Element, name: str) -> str | None:
+    child = element.find(qn(name))
+    return None if child is None else child.get(_VAL)
+
+
+def _child_int(element: _Element, name: str, default: int) -> int:
+    child = element.find(qn(name))
+    found = None if child is None else _int_attr(child, _VAL)
+    return default if found is None else found
+
+
+def _style_lists(styles: _Element) -> dict[str, tuple[str, int]]:
+    """Style id → (numId, level) for paragraph styles that number their paragraphs, through ``basedOn``."""
+    own: dict[str, tuple[str, int] | None] = {}
+    parent: dict[str, str] = {}
+    for style in styles.iterchildren(_STYLE):
+        style_id = style.get(_STYLE_ID) or ""
+        properties = style.find(_P_PR)
+        num_pr = properties.find(_NUM_PR) if properties is not None else None
+        num = num_pr.find(_NUM_ID) if num_pr is not None else None
+        own[style_id] = (num.get(_VAL) or "", _int_val(num_pr, _ILVL, 0)) if num is not None else None
+        based = style.find(_BASED_ON)
+        if based is not None:
+            parent[style_id] = based.get(_VAL) or ""
+    found: dict[str, tuple[str, int]] = {}
+    for style_id in own:
+        current: str | None = style_id
+        seen: set[str] = set()
+        while current is not None and current not in seen:
+            seen.add(current)
+            value = own.get(current)
+            if value is not None:
+                if value[0] not in ("", "0"):
+                    found[style_id] = value
+                break
+            current = parent.get(current)
+    return found
 
 
 @dataclass(slots=True, eq=False)
@@ -119,10 +341,16 @@ def _collect(element: _Element, parts: list[str]) -> None:
             _collect(child, parts)
 
 
-def _paragraph_text(paragraph: _Element) -> str:
+def _paragraph_text(paragraph: _Element, numbering: _Numbering | None = None) -> str:
     parts: list[str] = []
     _collect(paragraph, parts)
-    return _WS.sub(" ", "".join(parts)).strip()
+    text = _WS.sub(" ", "".join(parts)).strip()
+    if numbering is None:
+        return text
+    label = _WS.sub(" ", numbering.label(paragraph)).strip()
+    if not label or not text:
+        return text
+    return label + ("" if not label[-1].isalnum() else " ") + text
 
 
 def _int_val(properties: _Element | None, name: str, default: int) -> int:
@@ -143,21 +371,21 @@ def _continues(properties: _Element | None, name: str) -> bool:
     return found is not None and (found.get(_VAL) or "continue") != "restart"
 
 
-def _cell_content(tc: _Element) -> tuple[str, list[_Block]]:
+def _cell_content(tc: _Element, numbering: _Numbering | None) -> tuple[str, list[_Block]]:
     """A cell's own text (its paragraphs joined by a space) and the blocks of its nested tables."""
     texts: list[str] = []
     nested: list[_Block] = []
     for child in _children(tc):
         if child.tag == _P:
-            text = _paragraph_text(child)
+            text = _paragraph_text(child, numbering)
             if text:
                 texts.append(text)
         elif child.tag == _TBL:
-            nested.extend(_table_blocks(child))
+            nested.extend(_table_blocks(child, numbering))
     return " ".join(texts), nested
 
 
-def _table_blocks(tbl: _Element) -> list[_Block]:
+def _table_blocks(tbl: _Element, numbering: _Numbering | None) -> list[_Block]:
     blocks: list[_Block] = []
     above: dict[int, str] = {}  # grid column -> the text the row above shows there (vertical merges)
     for tr in _children(tbl):
@@ -172,7 +400,7 @@ def _table_blocks(tbl: _Element) -> list[_Block]:
                 continue
             properties = tc.find(_TC_PR)
             span = max(1, _int_val(properties, _GRID_SPAN, 1))
-            text, inner = _cell_content(tc)
+            text, inner = _cell_content(tc, numbering)
             nested.extend(inner)
             inherited_first = False
             if _continues(properties, _V_MERGE) and col in above:
@@ -192,13 +420,13 @@ def _table_blocks(tbl: _Element) -> list[_Block]:
     return blocks
 
 
-def _body_blocks(body: _Element) -> list[_Block]:
+def _body_blocks(body: _Element, numbering: _Numbering | None = None) -> list[_Block]:
     blocks: list[_Block] = []
     for child in _children(body):
         if child.tag == _P:
-            blocks.append(_paragraph_text(child))
+            blocks.append(_paragraph_text(child, numbering))
         elif child.tag == _TBL:
-            blocks.extend(_table_blocks(child))
+            blocks.extend(_table_blocks(child, numbering))
     return blocks
 
 
@@ -221,18 +449,62 @@ def _main_part(archive: zipfile.ZipFile) -> str:
     return "word/document.xml"
 
 
-def _body(data: bytes) -> _Element:
+_NUMBERING_REL = "/numbering"
+_STYLES_REL = "/styles"
+
+
+def _related_parts(archive: zipfile.ZipFile, part: str) -> dict[str, str]:
+    """Relationship type suffix (``/numbering``, ``/styles``) → part path, from the main part's relationships."""
+    folder, name = posixpath.split(part)
+    try:
+        rels = etree.fromstring(archive.read(posixpath.join(folder, "_rels", name + ".rels")), _PARSER)
+    except KeyError:
+        return {}
+    found: dict[str, str] = {}
+    for rel in rels.iter(_RELATIONSHIP):
+        kind = (rel.get("Type") or "").rsplit("/", 1)[-1]
+        target = rel.get("Target") or ""
+        if rel.get("TargetMode") == "External" or not target:
+            continue
+        path = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
+        found.setdefault("/" + kind, posixpath.normpath(path))
+    return found
+
+
+def _optional_part(archive: zipfile.ZipFile, path: str | None) -> bytes | None:
+    if path is None:
+        return None
+    try:
+        return archive.read(path)
+    except KeyError:
+        return None
+
+
+def _body(data: bytes) -> tuple[_Element, _Numbering | None]:
+    """The document body, and its lists when some paragraph may be numbered (``numPr`` or a style named)."""
+    numbering_xml = styles_xml = None
     with open_office_zip(data) as archive:
         part = _main_part(archive)
         try:
             xml = archive.read(part)
         except KeyError:
             raise ReadError(f"文件已损坏，无法按 Word 文档读取：缺少正文部件 {part}") from None
+        direct, styled = b"numPr" in xml, b"pStyle" in xml
+        if direct or styled:
+            related = _related_parts(archive, part)
+            numbering_xml = _optional_part(archive, related.get(_NUMBERING_REL))
+            if numbering_xml is not None and styled:
+                styles_xml = _optional_part(archive, related.get(_STYLES_REL))
+                if styles_xml is not None and b"numPr" not in styles_xml:
+                    styles_xml = None  # no style numbers its paragraphs: the styles are never parsed
     root = etree.fromstring(xml, _PARSER)
     body = root.find(_BODY)
     if root.tag != _DOCUMENT or body is None:
         raise ReadError("文件已损坏，无法按 Word 文档读取：正文部件不是 Word 文档")
-    return body
+    if numbering_xml is None:
+        return body, None
+    styles = _style_lists(etree.fromstring(styles_xml, _PARSER)) if styles_xml is not None else {}
+    return body, _Numbering(etree.fromstring(numbering_xml, _PARSER), styles)
 
 
 def read_docx(data: bytes, path: str) -> Source:
@@ -241,7 +513,7 @@ def read_docx(data: bytes, path: str) -> Source:
     Raise :class:`ReadError` when the container is unsafe or the file is not a readable Word document.
     """
     try:
-        blocks = _body_blocks(_body(data))
+        blocks = _body_blocks(*_body(data))
     except ReadError:
         raise
     except Exception as error:  # lxml/zipfile raise many kinds on damaged files
