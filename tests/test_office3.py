@@ -30,7 +30,6 @@ FIXTURES = Path(__file__).parent / "fixtures" / "office3"
 NAMES = sorted([*specs.XLSX, *specs.DOCX, *specs.XLS])
 # Gaps not closed yet: (test, fixture) → why it fails. Strict: a fix makes the test pass and must remove it here.
 XFAIL: dict[tuple[str, str], str] = {
-    ("extract", "docx_title_row"): "the title is the table's first row, one cell spanning the grid: no form is found",
     ("extract", "xls_formats"): "calamine reads a text formula result of an .xls as 0",
 }
 
@@ -126,3 +125,32 @@ def test_word_list_numbers_are_part_of_the_text() -> None:
 def test_word_list_counts_in_chinese_past_ten() -> None:
     lines = read_docx(build.docx_bytes([build.P(f"第{n}项", level=0) for n in range(1, 22)]), "t.docx").lines
     assert [lines[i].split("、")[0] for i in (0, 9, 10, 19, 20)] == ["一", "十", "十一", "二十", "二十一"]
+
+
+def _forms(blocks: list[Any]) -> list[dict[str, Any]]:
+    from jixiao.parse import parse_source
+    from jixiao.render.jsonout import form_to_dict
+
+    return [form_to_dict(form) for form in parse_source(read_docx(build.docx_bytes(blocks), "t.docx"))]
+
+
+_SMALL_FORM = [
+    [build.W("项目名称", across=2), None, build.W("助学", across=2), None],
+    [build.W("主管部门", across=2), None, build.W("某县总工会", across=2), None],
+    ["三级指标", "年度指标值", "实际完成值", "分值"],
+    ["资助人数", "≥100人", "96人", "20"],
+]
+
+
+def test_a_title_merged_across_the_table_s_first_row_starts_the_form() -> None:
+    """The title is the table's first row, one cell spanning the grid (its copies fill the other slots)."""
+    table = build.Table([[build.W("2022年度项目支出绩效自评表", across=4), None, None, None], *_SMALL_FORM])
+    (form,) = _forms([table])
+    assert (form["kind"], form["line"], form["year"], form["project"]) == ("project", 1, 2022, "助学")
+
+
+def test_a_merged_project_name_label_starts_an_untitled_form() -> None:
+    """No title at all: the 项目名称 row starts the form (at the unit named above it) though its label cell
+    spans two columns."""
+    (form,) = _forms([build.P("某县总工会"), build.Table(_SMALL_FORM)])
+    assert (form["kind"], form["line"], form["project"], form["department"]) == ("project", 1, "助学", "某县总工会")

@@ -38,10 +38,21 @@ class _Block:
     seen_indicators: bool = False
 
 
+def _own_text(row: Row) -> str | None:
+    """A table row's one cell of text (a title or label row: one cell, or one cell merged across the
+    grid whose copies fill the other slots); None when more than one cell holds text of its own."""
+    own = [cell for cell in row.cells if cell.text and not cell.inherited]
+    return own[0].text if len(own) == 1 else None
+
+
 def _title_kind(row: Row) -> str | None:
-    if row.table and sum(1 for cell in row.cells if cell.text) > 1:
-        return None
-    text = row.text
+    if row.table:
+        own = _own_text(row)
+        if own is None:
+            return None
+        text = own
+    else:
+        text = row.text
     if len(text) > 90 or ("绩" not in text and "评" not in text and "决" not in text):
         return None  # every title names 绩效, 自评 / 评价 or 决算 (spaced out or not)
     return _title_kind_of(text)
@@ -101,6 +112,7 @@ def segment(rows: list[Row]) -> list[_Block]:
     pending: list[Row] = []
     for index, row in enumerate(rows):
         kind = _title_kind(row)
+        titled = kind is not None
         if kind is None and row.table and (current is None or current.kind == "report" or current.seen_indicators):
             kind = _untitled_project(row)
         if kind is not None:
@@ -113,7 +125,8 @@ def segment(rows: list[Row]) -> list[_Block]:
                 for label_row in above:
                     if label_row in current.rows:
                         current.rows.remove(label_row)
-            title = vocab.clean_text(_unemphasised(row.text)) if not row.table else None
+            title_text = _own_text(row) if row.table else row.text
+            title = vocab.clean_text(_unemphasised(title_text)) if titled and title_text is not None else None
             current = _Block(kind=kind, line=line, title=title, prefix=above)
             current.rows.append(row)
             blocks.append(current)
@@ -155,7 +168,7 @@ def _cell_rest(rows: list[Row], index: int) -> bool:
 def _untitled_project(row: Row) -> str | None:
     """A 项目名称 row with a name beside it starts a form that has no title (a second form of a
     file, a page that lost its heading); a row of column labels after 项目名称 is a list table."""
-    filled = row.filled
+    filled = [cell for cell in row.cells if cell.text and not cell.inherited]  # a merged label's copies are no name
     if len(filled) < 2 or vocab.bare_label(filled[0].text) != "项目名称":
         return None
     beside = filled[1].text
