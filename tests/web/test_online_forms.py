@@ -21,6 +21,7 @@ from jixiao.store.documents import rebuild
 from jixiao.store.editing import edit_form
 from jixiao.store.models import AuditEntry, StoredDocument, StoredFinding, StoredForm, StoredIndicator
 from jixiao.store.online import ONLINE, create_project_form, encode
+from jixiao.store.users import create_token
 from jixiao.web.app import create_app
 
 PROJECT = "职工书屋建设"
@@ -239,3 +240,29 @@ def test_the_pages_create_fill_and_recompute(store: Store, accounts: dict[str, A
     viewer = Browser(app, accounts["viewer"].name, accounts["viewer"].password)
     assert viewer.get("/forms/new").status_code == 403
     assert viewer.post("/forms/new", {"project": "x", "year": "2025"}).status_code == 403
+
+
+def test_the_api_creates_and_fills_the_same_way(store: Store, accounts: dict[str, Account]) -> None:
+    app = create_app(store, migrate=False)
+    client = Browser(app).client
+    auth = {"Authorization": f"Bearer {create_token(store, accounts['filer'].principal)}"}
+    created = client.post("/api/v1/forms", json={"project": PROJECT, "year": 2025}, headers=auth)
+    assert created.status_code == 200, created.text
+    form_id = created.json()["form_id"]
+    changed = client.patch(
+        f"/api/v1/forms/{form_id}",
+        json={"version": 1, "values": {"funds.total.budget": "40", "funds.total.executed": "36", "op": "delete:3"}},
+        headers=auth,
+    )
+    assert changed.status_code == 200, changed.text
+    assert {change["field"] for change in changed.json()["changes"]} == {
+        "funds.total.budget",
+        "funds.total.executed",
+        "indicators",
+    }
+    detail = client.get(f"/api/v1/forms/{form_id}", headers=auth).json()
+    assert len(detail["indicators"]) == 8 and detail["execution_rate"] == 0.9 and detail["budget"] == 40
+    again = client.post("/api/v1/forms", json={"project": PROJECT, "year": 2025}, headers=auth)
+    assert again.status_code == 422 and "已有项目" in again.text
+    viewer = {"Authorization": f"Bearer {create_token(store, accounts['viewer'].principal)}"}
+    assert client.post("/api/v1/forms", json={"project": "x", "year": 2025}, headers=viewer).status_code == 403

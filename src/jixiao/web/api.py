@@ -14,14 +14,16 @@ from fastapi import APIRouter, Depends, File, Form, Query, Request, Security, Up
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
+from sqlalchemy import select
 from starlette.responses import Response
 
 from jixiao.read import MAX_BYTES
-from jixiao.store.access import Principal, Refused
+from jixiao.store.access import Invalid, Principal, Refused
 from jixiao.store.dashboard import charts
 from jixiao.store.editing import decide_finding, edit_form, field_label, set_state
 from jixiao.store.importer import ImportResult, import_file
-from jixiao.store.models import Department
+from jixiao.store.models import Department, StoredForm
+from jixiao.store.online import create_project_form
 from jixiao.store.queries import Filters, Listing, list_documents, list_findings, list_forms
 from jixiao.store.users import token_principal
 from jixiao.web.common import LoginRequired, store_of
@@ -85,6 +87,15 @@ def _listing(listing: Listing) -> Response:
             },
         }
     )
+
+
+class NewFormRequest(BaseModel):
+    """A blank 项目支出绩效自评表 to fill in online."""
+
+    project: str = Field(description="项目名称")
+    year: int = Field(description="评价年度")
+    department: str = Field("", description="部门名称（仅管理员需填；填报人的表单归入其所属部门）")
+    profile: str | None = Field(None, description="评分规则，如 anhui；不填则按部门所在地选择")
 
 
 class EditRequest(BaseModel):
@@ -269,10 +280,27 @@ def form(request: Request, actor: Actor, form_id: int) -> Response:
     )
 
 
+@router.post(
+    "/forms",
+    summary="新建在线填报的项目支出绩效自评表",
+    description="按财预〔2020〕10号附件1建一张空表（资金各行、每个二级指标一行），返回表单编号；"
+    "之后用修改接口逐项填写。同一部门同一年度同一项目只能有一张。",
+)
+def new_form(request: Request, actor: Actor, body: NewFormRequest) -> Response:
+    result = create_project_form(store_of(request), actor, body.project, body.year, body.department, body.profile)
+    if not result.ok or result.document_id is None:
+        raise Invalid(result.message)
+    with store_of(request).read() as session:
+        form_id = session.scalar(select(StoredForm.id).where(StoredForm.document_id == result.document_id))
+    return _json({"form_id": form_id, "document_id": result.document_id, "message": result.message})
+
+
 @router.patch(
     "/forms/{form_id}",
     summary="修改表单数值",
-    description="修改指标的年度指标值、实际完成值、分值、得分、偏差原因，或总分、预算执行分值/得分；"
+    description="修改指标的一级/二级/三级指标名称、年度指标值、实际完成值、分值、得分、偏差原因，"
+    "项目名称、实施单位、资金各行金额、年度总体目标，或总分、预算执行分值/得分；"
+    '"op" 为 "add:N" / "delete:N" 时在第 N 行（从 0 起）下方增加一行或删除该行。'
     "随即复算并重新审核。版本号不符时返回 409，不做任何修改。",
 )
 def edit(request: Request, actor: Actor, form_id: int, body: EditRequest) -> Response:
