@@ -29,9 +29,7 @@ from test_realistic_layouts import compare
 FIXTURES = Path(__file__).parent / "fixtures" / "office3"
 NAMES = sorted([*specs.XLSX, *specs.DOCX, *specs.XLS])
 # Gaps not closed yet: (test, fixture) → why it fails. Strict: a fix makes the test pass and must remove it here.
-XFAIL: dict[tuple[str, str], str] = {
-    ("extract", "xls_formats"): "calamine reads a text formula result of an .xls as 0",
-}
+XFAIL: dict[tuple[str, str], str] = {}
 
 
 def _cases(test: str) -> list[Any]:
