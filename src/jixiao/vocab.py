@@ -165,6 +165,7 @@ FUNDS_COLUMNS: Final[dict[str, str]] = {
     "全年执行数": "executed",
     "执行数": "executed",
     "实际执行数": "executed",
+    "预算执行数": "executed",
     "分值": "weight",
     "权重": "weight",
     "执行率": "rate",
@@ -235,6 +236,9 @@ INDICATOR_COLUMNS: Final[dict[str, str]] = {
     "未完成原因和改进措施": "note",
     "偏差原因": "note",
     "备注": "note",
+    "指标性质": "operator",
+    "度量单位": "unit",
+    "计量单位": "unit",
 }
 
 
