@@ -202,6 +202,22 @@ def test_framework_row_with_blank_reference_weight_keeps_its_columns() -> None:
     assert (first.reference_weight, first.weight, first.score) == (Decimal(10), Decimal(10), Decimal(9))
 
 
+def test_a_name_printed_under_two_groups_stays_under_the_group_beside_it() -> None:
+    form = _framework_form(
+        [
+            "过程\t预算管理\t管理制度健全性\t\t2\t2\t制度齐全",
+            "\t资产管理\t管理制度健全性\t\t2\t2\t制度齐全",
+            "\t\t固定资产利用率\t\t2\t2\t98%",
+        ]
+    )
+    assert [row.level2 for row in form.indicators] == ["预算管理", "资产管理", "资产管理"]
+
+
+def test_a_name_of_one_group_under_another_label_goes_to_its_own_group() -> None:
+    form = _framework_form(["过程\t资产管理\t资金使用合规性\t\t2\t2\t合规"])
+    assert form.indicators[0].level2 == "预算管理"
+
+
 def test_framework_row_from_a_dump_that_lost_its_grid_reads_in_order() -> None:
     form = _framework_form(["投入", "目标设定", "绩效目标合理性  10  10  9  目标基本合理"])
     row = form.indicators[0]

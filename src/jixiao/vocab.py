@@ -364,6 +364,13 @@ DEPARTMENT_INDICATORS: Final[dict[str, str]] = {
 }
 
 
+# level-3 names the framework prints under more than one level-2 group (RULES.md §3: 管理制度健全性
+# under both 预算管理 and 资产管理): the group printed beside the name decides
+DEPARTMENT_SHARED_INDICATORS: Final[dict[str, frozenset[str]]] = {
+    "管理制度健全性": frozenset({"预算管理", "资产管理"}),
+}
+
+
 @lru_cache(maxsize=16384)
 def department_group(label: str) -> str | None:
     """The canonical framework group a printed level-2 label names (``工作目标设定`` → 目标设定)."""

@@ -197,6 +197,8 @@ class FrameworkParser:
     def _groups(self, name: str) -> tuple[str | None, str | None]:
         group = vocab.department_indicator_group(name)
         current = vocab.department_group(self.level2) if self.level2 else None
+        if current in vocab.DEPARTMENT_SHARED_INDICATORS.get(vocab.unquoted(name), ()):
+            return self.level1, self.level2
         if group is not None and group != current:
             label = self.level2_labels.get(group, group)
             return vocab.DEPARTMENT_GROUPS[group], label
