@@ -152,3 +152,25 @@ def test_a_merged_project_name_label_starts_an_untitled_form() -> None:
     spans two columns."""
     (form,) = _forms([build.P("某县总工会"), build.Table(_SMALL_FORM)])
     assert (form["kind"], form["line"], form["project"], form["department"]) == ("project", 1, "助学", "某县总工会")
+
+
+def test_operator_and_unit_columns_are_read_with_the_values() -> None:
+    """Sichuan writes ≥ / ≤ under 指标性质 and the unit under 度量单位: a bare 指标值 / 完成值 takes them (a
+    lower-is-better row must not read as higher-is-better); a value with its own unit, or a qualitative one,
+    stays as written."""
+    from jixiao.parse import parse_source
+    from jixiao.read import read_bytes
+
+    text = (
+        "项目支出绩效自评表\n（2023年度）\n项目名称\t矫正帮扶\n"
+        "三级指标\t指标性质\t指标值\t度量单位\t完成值\t权重\t得分\n"
+        "再犯罪率\t≤\t0.2\t%\t0\t10\t10\n"
+        "集中教育次数\t≥\t24\t次\t26次\t10\t10\n"
+        "社会影响\t定性\t明显提升\t\t明显提升\t10\t10\n"
+    )
+    (form,) = parse_source(read_bytes(text.encode("utf-8"), "t.txt"))
+    assert [(i.target, i.actual) for i in form.indicators] == [
+        ("≤0.2%", "0%"),
+        ("≥24次", "26次"),
+        ("明显提升", "明显提升"),
+    ]

@@ -23,6 +23,11 @@ from jixiao.parse.numbers import parse_amount, parse_number, parse_rate
 from jixiao.read.source import Cell, Row
 
 _AMOUNT_FIELDS = ("initial", "budget", "executed")
+_BARE_NUMBER = re.compile(r"^[-+]?\d+(?:\.\d+)?$")
+_OPERATORS = frozenset(
+    {"≥", "≤", "=", ">", "<", "≧", "≦", "＞", "＜", "＝", "大于等于", "小于等于", "等于", "大于", "小于"}
+    | {"不低于", "不高于", "不少于", "不超过"}
+)
 _WIDE_GAP = re.compile(r"[ \u3000\xa0]{2,}")
 _UNIT_NOTE = re.compile(r"(?:单位\s*[:：]\s*|[（(]\s*)(万元|亿元|元)\s*[)）]?")
 
@@ -465,6 +470,7 @@ class ProjectParser:
             if cell is not None:
                 setattr(indicator, sem, parse_number(cell.text))
                 indicator.provenance[sem] = loc(row, cell)
+        _with_operator_and_unit(indicator, picked)
 
     def _level1_total(self, row: Row, picked: dict[str, Cell]) -> bool:
         """A row with only a level-1 name and numbers is that group's subtotal: its 分值 is the group's weight."""
@@ -523,6 +529,25 @@ class ProjectParser:
             self.form.level1_weights = {}
         self.form.level1_weights[name] = Decimal(weight)
         self.form.provenance[f"level1_weights.{name}"] = loc(row, cell)
+
+
+def _with_operator_and_unit(indicator: Indicator, picked: dict[str, Cell]) -> None:
+    """A layout that writes the operator (指标性质 ≥ / ≤ / =) and the unit (度量单位) in columns of their own
+    (Sichuan): a bare number under 指标值 / 完成值 is read with them, ``≥`` ``24`` ``次`` as ``≥24次``, so the
+    target says its direction and both values their unit, as a form that writes them in one cell does."""
+    operator_cell, unit_cell = picked.get("operator"), picked.get("unit")
+    operator = value_text(operator_cell.text) if operator_cell is not None else None
+    unit = value_text(unit_cell.text) if unit_cell is not None else None
+    if operator not in _OPERATORS:
+        operator = None
+    if unit is not None and (len(unit) > 6 or parse_number(unit) is not None):
+        unit = None
+    if operator is None and unit is None:
+        return
+    if indicator.target is not None and _BARE_NUMBER.match(indicator.target):
+        indicator.target = (operator or "") + indicator.target + (unit or "")
+    if unit is not None and indicator.actual is not None and _BARE_NUMBER.match(indicator.actual):
+        indicator.actual += unit
 
 
 _EMPTY, _LEVEL1, _LEVEL2, _NUMBER, _TEXT, _EITHER = range(6)
