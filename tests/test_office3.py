@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -174,3 +175,25 @@ def test_operator_and_unit_columns_are_read_with_the_values() -> None:
         ("≥24次", "26次"),
         ("明显提升", "明显提升"),
     ]
+
+
+def test_a_subtotal_row_under_a_merged_level1_cell_is_the_group_s_subtotal() -> None:
+    """投入 merged down over its rows with a 小计 row first (or last): the 小计 row is that group's subtotal,
+    not an indicator named 小计."""
+    from jixiao.parse import parse_source
+    from jixiao.read.xlsx import read_workbook
+
+    C = build.C
+    rows = [
+        [C("部门整体支出绩效自评表", across=6), None, None, None, None, None],
+        ["一级指标", "二级指标", "三级指标", "设定分值", "计算分析情况", "评价得分"],
+        [C("投入", down=3), C("小计", across=2), None, 8, "—", 7],
+        [None, "预算配置", "在职人员控制率", 4, "在职12人/编制12人", 4],
+        [None, "预算配置", "重点支出安排率", 4, "重点支出占75%", 3],
+        [C("过程", down=3), "预算执行", "预算完成率", 5, "完成率98%", 4.9],
+        [None, "预算执行", "预算调整率", 3, "调整率4%", 3],
+        [None, C("小计", across=2), None, 8, "—", 7.9],
+    ]
+    (form,) = parse_source(read_workbook(build.xlsx_bytes([build.Sheet("S", rows)]), "t.xlsx"))
+    assert [i.name for i in form.indicators] == ["在职人员控制率", "重点支出安排率", "预算完成率", "预算调整率"]
+    assert {k: (v.weight, v.score) for k, v in form.subtotals.items()} == {"投入": (8, 7), "过程": (8, Decimal("7.9"))}

@@ -42,6 +42,7 @@ def _uses_project_layout(rows: list[Row]) -> bool:
 
 
 _NUMERIC = frozenset({"reference_weight", "weight", "score"})
+_SUBTOTAL_LABELS = frozenset({"小计", "分项小计", "合计"})  # beside a level-1 label: that group's subtotal row
 
 
 class FrameworkParser:
@@ -165,10 +166,13 @@ class FrameworkParser:
             return
         fields = self._read_values(values)
         name_cell: Cell | None = None
+        subtotal = False
         for position, cell in enumerate(labels):
             text = vocab.norm_label(text_of(cell))
             group = vocab.department_group(text)
-            if vocab.department_level1(text) is not None:
+            if text in _SUBTOTAL_LABELS:
+                subtotal = not any(vocab.department_group(vocab.norm_label(text_of(c))) for c in labels[:position])
+            elif vocab.department_level1(text) is not None:
                 self.level1 = text
                 self.level2 = None
             elif vocab.department_indicator_group(text) is not None:
@@ -181,6 +185,9 @@ class FrameworkParser:
                     name_cell = cell
             elif position == len(labels) - 1 and name_cell is None:
                 name_cell = cell
+        if subtotal and self.level1 is not None:
+            self._subtotal(row, fields)  # 投入 | 小计 | 15 | 15 | — | 14.6, first or last under a merged 投入
+            return
         if name_cell is None:
             if self.level1 is not None and labels and vocab.department_level1(text_of(labels[-1])):
                 self._subtotal(row, fields)
