@@ -13,6 +13,7 @@ from sqlalchemy import select
 from webclient import Browser
 
 from conftest import Account
+from jixiao.model import DepartmentForm
 from jixiao.pipeline import extract_source
 from jixiao.read import read_bytes
 from jixiao.store.access import Invalid, NotFound, Principal, Refused
@@ -20,7 +21,7 @@ from jixiao.store.db import Store
 from jixiao.store.documents import rebuild
 from jixiao.store.editing import edit_form
 from jixiao.store.models import AuditEntry, StoredDocument, StoredFinding, StoredForm, StoredIndicator
-from jixiao.store.online import ONLINE, create_project_form, encode
+from jixiao.store.online import ONLINE, create_department_form, create_project_form, encode
 from jixiao.store.users import create_token
 from jixiao.web.app import create_app
 
@@ -214,7 +215,7 @@ def test_the_pages_create_fill_and_recompute(store: Store, accounts: dict[str, A
     app = create_app(store, migrate=False)
     browser = Browser(app, accounts["filer"].name, accounts["filer"].password)
     page = browser.get("/forms/new")
-    assert page.status_code == 200 and "新建项目支出绩效自评表" in page.text
+    assert page.status_code == 200 and 'value="department"' in page.text
     refused = browser.post("/forms/new", {"project": PROJECT, "year": "二〇二五"})
     assert refused.status_code == 422 and "不是有效的年份" in refused.text
     created = browser.post("/forms/new", {"project": PROJECT, "year": "2025", "profile": ""})
@@ -237,6 +238,11 @@ def test_the_pages_create_fill_and_recompute(store: Store, accounts: dict[str, A
     body = post({"op": "add:8"})
     assert 'name="indicators[9].name"' in body
     assert browser.post("/forms/new", {"project": PROJECT, "year": "2025"}).status_code == 422  # already there
+    department = browser.post("/forms/new", {"kind": "department", "year": "2025"})
+    assert department.status_code == 303
+    page = browser.get(department.headers["location"])
+    assert 'name="overall.initial"' in page.text and 'name="indicators[0].basis"' in page.text
+    assert 'value="add:0"' not in page.text  # the framework's rows are fixed
     viewer = Browser(app, accounts["viewer"].name, accounts["viewer"].password)
     assert viewer.get("/forms/new").status_code == 403
     assert viewer.post("/forms/new", {"project": "x", "year": "2025"}).status_code == 403
@@ -266,3 +272,46 @@ def test_the_api_creates_and_fills_the_same_way(store: Store, accounts: dict[str
     assert again.status_code == 422 and "已有项目" in again.text
     viewer = {"Authorization": f"Bearer {create_token(store, accounts['viewer'].principal)}"}
     assert client.post("/api/v1/forms", json={"project": "x", "year": 2025}, headers=viewer).status_code == 403
+
+
+def test_a_department_form_is_the_framework_filled_and_read_back(store: Store, accounts: dict[str, Account]) -> None:
+    filer = accounts["filer"].principal
+    result = create_department_form(store, filer, 2025)
+    assert result.ok and result.document_id is not None
+    with store.read() as session:
+        form_id = session.scalar(select(StoredForm.id).where(StoredForm.document_id == result.document_id))
+    assert form_id is not None
+    funds = {"overall.carryover": "12", "overall.initial": "800", "overall.adjustment": "40", "overall.executed": "830"}
+    rows = {}
+    for index in range(28):
+        weight = "4" if index < 25 else "0"
+        rows |= {f"indicators[{index}].weight": weight, f"indicators[{index}].score": weight}
+        rows[f"indicators[{index}].basis"] = "已按计划完成"
+    _edit(store, filer, form_id, funds | rows)
+    _edit(store, filer, form_id, {"indicators[0].score": "3"})
+    form, _, _ = _state(store, form_id)
+    assert form.kind == "department" and form.total_score == Decimal(99) and form.grade == "优"
+    with store.read() as session:
+        stored = session.get(StoredDocument, form.document_id)
+        assert stored is not None
+        model = rebuild(stored).forms[0]
+        lines = stored.lines
+        errors = list(
+            session.scalars(
+                select(StoredFinding.check_id).where(
+                    StoredFinding.form_id == form_id, StoredFinding.severity == "error"
+                )
+            )
+        )
+    assert errors == []
+    assert isinstance(model, DepartmentForm) and model.overall_funds.balance == Decimal(22)  # 12+800+40-830
+    (read,) = extract_source(read_bytes(encode(lines), "online.txt")).forms
+    assert isinstance(read, DepartmentForm) and read.layout == "framework"
+    assert read.overall_funds == model.overall_funds and read.total_score == Decimal(99)
+    assert [(r.level1, r.level2, r.name, r.weight, r.score) for r in read.indicators] == [
+        (r.level1, r.level2, r.name, r.weight, r.score) for r in model.indicators
+    ]
+    with pytest.raises(Invalid, match="已有部门整体"):
+        create_department_form(store, filer, 2025)
+    with pytest.raises(Invalid):
+        _edit(store, filer, form_id, {"op": "add:0"})  # the framework's rows are the framework's

@@ -51,6 +51,13 @@ FRAMEWORK_FIELDS = ("weight", "score", "basis")
 NUMBER_FIELDS = frozenset({"weight", "score", "total_score", "funds.weight", "funds.score"})
 FUNDS_ROWS = {"total": "年度资金总额", "fiscal": "当年财政拨款", "carryover": "上年结转资金", "other": "其他资金"}
 FUNDS_COLUMNS = {"initial": "年初预算数", "budget": "全年预算数", "executed": "全年执行数"}
+OVERALL_FUNDS = {
+    "carryover": "上年结转",
+    "initial": "年初预算",
+    "adjustment": "预算调整",
+    "other_adjustment": "其他调整",
+    "executed": "预算执行",
+}
 FIELD_LABELS = {
     "level1": "一级指标",
     "level2": "二级指标",
@@ -69,6 +76,7 @@ FIELD_LABELS = {
     "goals.expected": "年度总体目标",
     "goals.actual": "总体目标完成情况",
     "indicators": "指标行数",
+    **{f"overall.{name}": f"部门整体支出{label}" for name, label in OVERALL_FUNDS.items()},
     **{
         f"funds.{row}.{column}": f"{row_label}{column_label}"
         for row, row_label in FUNDS_ROWS.items()
@@ -158,13 +166,18 @@ def apply_changes(form: Form, values: dict[str, str]) -> list[Change]:
                 target = getattr(layout.funds, row_name)
             else:
                 target, attribute = layout.funds, path.split(".", 1)[1]
+        elif path in _OVERALL_FUNDS and framework:
+            assert isinstance(form, DepartmentForm)
+            target, attribute = form.overall_funds, path.split(".", 1)[1]
         elif path in ("project", "implementer") and isinstance(form, ProjectForm):
             target, attribute = form, path
         elif path in ("goals.expected", "goals.actual") and not framework:
             target, attribute = form.goals, path.split(".", 1)[1]
         else:
             raise Invalid(f"不能修改字段 {path}")
-        number_field = attribute in ("weight", "score", "total_score") or path in _FUNDS_AMOUNTS
+        number_field = (
+            attribute in ("weight", "score", "total_score") or path in _FUNDS_AMOUNTS or path in _OVERALL_FUNDS
+        )
         after: Any = parse_number(raw, label) if number_field else _text(raw)
         before = getattr(target, attribute)
         if not _same(before, after):
@@ -174,6 +187,8 @@ def apply_changes(form: Form, values: dict[str, str]) -> list[Change]:
 
 
 _FUNDS_AMOUNTS = frozenset(f"funds.{row}.{column}" for row in FUNDS_ROWS for column in FUNDS_COLUMNS)
+_OVERALL_FUNDS = frozenset(f"overall.{name}" for name in OVERALL_FUNDS)
+_AMOUNTS = _FUNDS_AMOUNTS | _OVERALL_FUNDS
 ROW_OPERATIONS = ("add", "delete")
 
 

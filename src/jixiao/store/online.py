@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from jixiao.model import Document, ProjectForm
+from jixiao.model import DepartmentForm, Document, ProjectForm
 from jixiao.read.source import Source
 from jixiao.render.forms.build import build_pages
 from jixiao.render.forms.templates import template_for
 from jixiao.render.forms.text import write_text
-from jixiao.rules.blank import blank_project_form, derive_cells
+from jixiao.rules.blank import blank_department_form, blank_project_form, derive_cells
 from jixiao.rules.profile import profile_for
 from jixiao.store.access import Invalid, Principal, Refused
 from jixiao.store.db import Store
@@ -34,7 +34,7 @@ def place_lines(document: Document) -> list[str]:
     lines, placed = write_text(pages)
     for form, page in zip(document.forms, placed, strict=True):
         form.line, form.end_line = page.first, page.last
-        if isinstance(form, ProjectForm):
+        if isinstance(form, ProjectForm | DepartmentForm):
             for index, row in enumerate(form.indicators):
                 row.line = page.keys.get(f"indicators[{index}]", page.first)
     return lines
@@ -60,20 +60,18 @@ def _department_name(store: Store, actor: Principal, chosen: str) -> str:
     return chosen.strip()[:MAX_NAME]
 
 
-def _existing(store: Store, department: str, year: int, project: str) -> int | None:
+def _existing(store: Store, department: str, year: int, kind: str, project: str | None) -> int | None:
+    """A form of that kind (and project) the department already has for the year, imported or online."""
+    statement = (
+        select(StoredForm.id)
+        .join(StoredDocument, StoredDocument.id == StoredForm.document_id)
+        .join(Department, Department.id == StoredDocument.department_id)
+        .where(Department.name == department, StoredForm.year == year, StoredForm.kind == kind)
+    )
+    if project is not None:
+        statement = statement.where(StoredForm.name == project)
     with store.read() as session:
-        return session.scalar(
-            select(StoredForm.id)
-            .join(StoredDocument, StoredDocument.id == StoredForm.document_id)
-            .join(Department, Department.id == StoredDocument.department_id)
-            .where(
-                Department.name == department,
-                StoredForm.year == year,
-                StoredForm.kind == "project",
-                StoredForm.name == project,
-            )
-            .limit(1)
-        )
+        return session.scalar(statement.limit(1))
 
 
 def create_project_form(
@@ -83,28 +81,52 @@ def create_project_form(
     project = " ".join(project.split())[:MAX_NAME]
     if not project:
         raise Invalid("请填写项目名称")
-    if not 2000 <= year <= 2100:
-        raise Invalid(f"年度“{year}”不在 2000–2100 之间")
+    _check_year(year)
     unit = _department_name(store, actor, department)
-    found = _existing(store, unit, year, project)
+    found = _existing(store, unit, year, "project", project)
     if found is not None:
         raise Invalid(f"{unit} {year} 年度已有项目“{project}”的自评表（表单 {found}），请直接打开修改")
     chosen = profile_for(unit, year, profile)
     form = blank_project_form(project, unit, year, chosen)
     filename = f"{project}-{year}年度项目支出绩效自评表（在线填报）.txt"
-    document = Document(source=filename, forms=[form], profile=chosen.name)
+    return _store_new(store, actor, Document(source=filename, forms=[form], profile=chosen.name), unit)
+
+
+def create_department_form(
+    store: Store, actor: Principal, year: int, department: str = "", profile: str | None = None
+) -> ImportResult:
+    """Store a blank 部门整体支出绩效自评表 (framework layout) for ``actor``'s department (an admin names it)."""
+    _check_year(year)
+    unit = _department_name(store, actor, department)
+    found = _existing(store, unit, year, "department", None)
+    if found is not None:
+        raise Invalid(f"{unit} {year} 年度已有部门整体支出绩效自评表（表单 {found}），请直接打开修改")
+    chosen = profile_for(unit, year, profile)
+    filename = f"{unit}-{year}年度部门整体支出绩效自评表（在线填报）.txt"
+    document = Document(source=filename, forms=[blank_department_form(unit, year)], profile=chosen.name)
+    return _store_new(store, actor, document, unit)
+
+
+def _check_year(year: int) -> None:
+    if not 2000 <= year <= 2100:
+        raise Invalid(f"年度“{year}”不在 2000–2100 之间")
+
+
+def _store_new(store: Store, actor: Principal, document: Document, unit: str) -> ImportResult:
+    assert document.profile is not None
+    filename = document.source
     lines = place_lines(document)
     source = Source(path=filename, lines=lines, format=ONLINE)
     from jixiao.pipeline import review_source
 
-    review_source(document, source, chosen.name)
+    review_source(document, source, document.profile)
     return store_document(store, encode(lines), filename, actor, document, source, unit, unit, action="create")
 
 
 def refresh(document: Document, stored: StoredDocument) -> Source:
     """After an edit of an online form: its derived cells and its text brought up to date."""
     for form in document.forms:
-        if isinstance(form, ProjectForm):
+        if isinstance(form, ProjectForm | DepartmentForm):
             derive_cells(form, profile_for(form.department, form.year, stored.profile))
     lines = place_lines(document)
     stored.body.lines = lines

@@ -8,7 +8,7 @@ on the server.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, Security, UploadFile
 from fastapi.concurrency import run_in_threadpool
@@ -23,7 +23,7 @@ from jixiao.store.dashboard import charts
 from jixiao.store.editing import decide_finding, edit_form, field_label, set_state
 from jixiao.store.importer import ImportResult, import_file
 from jixiao.store.models import Department, StoredForm
-from jixiao.store.online import create_project_form
+from jixiao.store.online import create_department_form, create_project_form
 from jixiao.store.queries import Filters, Listing, list_documents, list_findings, list_forms
 from jixiao.store.users import token_principal
 from jixiao.web.common import LoginRequired, store_of
@@ -90,9 +90,12 @@ def _listing(listing: Listing) -> Response:
 
 
 class NewFormRequest(BaseModel):
-    """A blank 项目支出绩效自评表 to fill in online."""
+    """A blank form to fill in online."""
 
-    project: str = Field(description="项目名称")
+    kind: Literal["project", "department"] = Field(
+        "project", description="project：项目支出绩效自评表；department：部门整体支出绩效自评表"
+    )
+    project: str = Field("", description="项目名称（项目支出表必填）")
     year: int = Field(description="评价年度")
     department: str = Field("", description="部门名称（仅管理员需填；填报人的表单归入其所属部门）")
     profile: str | None = Field(None, description="评分规则，如 anhui；不填则按部门所在地选择")
@@ -282,12 +285,16 @@ def form(request: Request, actor: Actor, form_id: int) -> Response:
 
 @router.post(
     "/forms",
-    summary="新建在线填报的项目支出绩效自评表",
-    description="按财预〔2020〕10号附件1建一张空表（资金各行、每个二级指标一行），返回表单编号；"
-    "之后用修改接口逐项填写。同一部门同一年度同一项目只能有一张。",
+    summary="新建在线填报的自评表",
+    description="项目支出表按财预〔2020〕10号附件1建空表（资金各行、每个二级指标一行），部门整体表按"
+    "财预〔2013〕53号附件2的指标框架建表；返回表单编号，之后用修改接口逐项填写。"
+    "同一部门同一年度同一项目（或部门整体表）只能有一张。",
 )
 def new_form(request: Request, actor: Actor, body: NewFormRequest) -> Response:
-    result = create_project_form(store_of(request), actor, body.project, body.year, body.department, body.profile)
+    if body.kind == "department":
+        result = create_department_form(store_of(request), actor, body.year, body.department, body.profile)
+    else:
+        result = create_project_form(store_of(request), actor, body.project, body.year, body.department, body.profile)
     if not result.ok or result.document_id is None:
         raise Invalid(result.message)
     with store_of(request).read() as session:

@@ -363,7 +363,7 @@ def new_form_page(request: Request, actor: Actor) -> Response:
 
 @router.post("/forms/new", dependencies=CSRF)
 async def new_form(request: Request, actor: Actor) -> Response:
-    from jixiao.store.online import create_project_form
+    from jixiao.store.online import create_department_form, create_project_form
 
     _importer(actor)
     values = await _form(request)
@@ -373,9 +373,14 @@ async def new_form(request: Request, actor: Actor) -> Response:
     try:
         if not year_text.isdigit():
             raise Invalid(f"年度“{year_text}”不是有效的年份")
-        result = await run_in_threadpool(
-            create_project_form, store_of(request), actor, project, int(year_text), department, profile
-        )
+        if values.get("kind") == "department":
+            result = await run_in_threadpool(
+                create_department_form, store_of(request), actor, int(year_text), department, profile
+            )
+        else:
+            result = await run_in_threadpool(
+                create_project_form, store_of(request), actor, project, int(year_text), department, profile
+            )
     except Invalid as error:
         return _new_form_page(request, actor, str(error), **values)
     if not result.ok or result.document_id is None:
