@@ -11,7 +11,10 @@ conventions of ``read/docx.py``:
   rule separates them, so spans come out exactly (pdfplumber's ``table.cells``
   snapped to the grid give the same answer, more slowly). A slot a merged
   cell covers besides its first is a ``Cell`` with the same text and
-  ``inherited=True``; in ``lines`` it is empty and the tabs keep the columns;
+  ``inherited=True``; in ``lines`` it is empty and the tabs keep the columns.
+  Tables set right under one another touch and form one drawing; where no
+  column line runs on across a rule and the lines above end there while
+  others start below, they are read as two tables, each with its columns;
 * unruled tables: two or more nearby text lines made of pieces far apart,
   whose pieces fall on common columns, become table rows;
 * paragraphs: wrapped lines are joined back (a line that runs to the right
@@ -458,11 +461,74 @@ def find_grids(rules: Iterable[tuple[float, float, float, float]]) -> tuple[list
             hs.append(horizontal[index])
         else:
             vs.append(vertical[index - count])
-    grids = [
-        grid for hs, vs in components.values() if len(hs) >= 2 and len(vs) >= 2 and (grid := _grid(hs, vs)) is not None
-    ]
+    grids: list[Grid] = []
+    for hs, vs in components.values():
+        if len(hs) < 2 or len(vs) < 2:
+            continue
+        cuts = _stacked(hs, vs)
+        parts = _bands(hs, vs, cuts, flat, tall) if cuts else [(hs, vs)]
+        grids.extend(grid for part in parts if (grid := _grid(*part)) is not None)
     grids.sort(key=lambda g: g.ys[0])
     return grids, True
+
+
+def _stacked(horizontal: list[_Line], vertical: list[_Line]) -> list[float]:
+    """Where ruled tables set one right under the other touch: the ys to cut a component at.
+
+    Two tables with no space between them share a border, so their rules
+    form one component. Within one table a column line runs on across some
+    row border, or no line starts or ends there (a row spanning all
+    columns); where every inner column line above ends at a rule across the
+    whole width, and others start below it, each part has columns of its
+    own and is a table of its own (its own columns, as a Word file gives it).
+    """
+    left = min(line.pos for line in vertical)
+    right = max(line.pos for line in vertical)
+    inner = [line for line in vertical if left + SNAP < line.pos < right - SNAP]
+    if not inner:
+        return []
+    cuts: list[float] = []
+    for line in horizontal:
+        y = line.pos
+        if line.a > left + SNAP or line.b < right - SNAP:
+            continue
+        ends = starts = False
+        for column in inner:
+            if column.a < y - SNAP and column.b > y + SNAP:
+                break  # a column line runs across: one table
+            if abs(column.b - y) <= SNAP:
+                ends = True
+            elif abs(column.a - y) <= SNAP:
+                starts = True
+        else:
+            if ends and starts:
+                cuts.append(y)
+    return cuts
+
+
+def _bands(
+    horizontal: list[_Line],
+    vertical: list[_Line],
+    cuts: list[float],
+    flat: list[tuple[float, float, float]],
+    tall: list[tuple[float, float, float]],
+) -> list[tuple[list[_Line], list[_Line]]]:
+    """A component's rules cut at ``cuts`` into the lines of each table, merged again from the segments
+    of its band (a column line's position is the median of its own segments, not of both tables')."""
+    x0 = min(line.a for line in horizontal) - SNAP
+    x1 = max(line.b for line in horizontal) + SNAP
+    edges = [min(line.a for line in vertical), *sorted(cuts), max(line.b for line in vertical)]
+    parts: list[tuple[list[_Line], list[_Line]]] = []
+    for top, bottom in itertools.pairwise(edges):
+        hs = [item for item in flat if top - SNAP <= item[0] <= bottom + SNAP and item[1] < x1 and item[2] > x0]
+        vs = [
+            (pos, max(a, top), min(b, bottom))
+            for pos, a, b in tall
+            if x0 <= pos <= x1 and min(b, bottom) - max(a, top) > SNAP
+        ]
+        if hs and vs:
+            parts.append((_merge_lines(hs), _merge_lines(vs)))
+    return parts
 
 
 def cell_of(grids: Sequence[Grid], x: float, y: float) -> tuple[int, int] | None:
