@@ -48,7 +48,6 @@ from jixiao.store.models import (
 EDITABLE_STATES = ("draft", "returned")
 PROJECT_FIELDS = ("level1", "level2", "name", "target", "actual", "weight", "score", "note")
 FRAMEWORK_FIELDS = ("weight", "score", "basis")
-NUMBER_FIELDS = frozenset({"weight", "score", "total_score", "funds.weight", "funds.score"})
 FUNDS_ROWS = {"total": "年度资金总额", "fiscal": "当年财政拨款", "carryover": "上年结转资金", "other": "其他资金"}
 FUNDS_COLUMNS = {"initial": "年初预算数", "budget": "全年预算数", "executed": "全年执行数"}
 OVERALL_FUNDS = {
@@ -175,9 +174,7 @@ def apply_changes(form: Form, values: dict[str, str]) -> list[Change]:
             target, attribute = form.goals, path.split(".", 1)[1]
         else:
             raise Invalid(f"不能修改字段 {path}")
-        number_field = (
-            attribute in ("weight", "score", "total_score") or path in _FUNDS_AMOUNTS or path in _OVERALL_FUNDS
-        )
+        number_field = attribute in ("weight", "score", "total_score") or path in _AMOUNTS
         after: Any = parse_number(raw, label) if number_field else _text(raw)
         before = getattr(target, attribute)
         if not _same(before, after):
@@ -275,6 +272,7 @@ def edit_form(store: Store, actor: Principal, form_id: int, version: int, values
         assert stored is not None
         document = rebuild(stored)
         model = document.forms[form.position]
+        values = dict(values)
         operation = values.pop("op", "")
         changes = apply_changes(model, values) + apply_row_operation(model, operation)
         if not changes:
