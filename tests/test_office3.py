@@ -197,3 +197,25 @@ def test_a_subtotal_row_under_a_merged_level1_cell_is_the_group_s_subtotal() -> 
     (form,) = parse_source(read_workbook(build.xlsx_bytes([build.Sheet("S", rows)]), "t.xlsx"))
     assert [i.name for i in form.indicators] == ["在职人员控制率", "重点支出安排率", "预算完成率", "预算调整率"]
     assert {k: (v.weight, v.score) for k, v in form.subtotals.items()} == {"投入": (8, 7), "过程": (8, Decimal("7.9"))}
+
+
+@pytest.mark.parametrize("suffix", ["xlsx", "xls"])
+def test_hidden_rows_and_columns_are_not_read(suffix: str, tmp_path: Path) -> None:
+    """A row or column hidden in Excel is not on the form: a hidden row is an empty line (numbering kept, no
+    row of cells, merged copies included), a hidden column's cells are empty."""
+    from jixiao.read.xlsx import read_workbook
+
+    C = build.C
+    sheet = build.Sheet(
+        "S", [[C("标题", down=2), "b", "c"], [None, "e", "f"], ["g", "h", "i"]], hidden_cols=(1,), hidden_rows=(1,)
+    )
+    data = build.xlsx_bytes([sheet])
+    if suffix == "xls":
+        if shutil.which("soffice") is None and shutil.which("libreoffice") is None:
+            pytest.skip("LibreOffice (soffice) is not installed: the .xls is saved by it at test time")
+        converted = build.xls_from_xlsx(data, tmp_path, "hidden")
+        assert converted is not None
+        data = converted.read_bytes()
+    source = read_workbook(data, f"t.{suffix}")
+    assert source.lines == ["标题\t\tc", "", "g\t\ti"]
+    assert [row.line for row in source.rows] == [1, 3]

@@ -40,7 +40,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-__all__ = ["Shown", "ShownCells", "parse_format", "shown_cells", "shown_text", "xls_shown_cells"]
+__all__ = [
+    "Hidden",
+    "Shown",
+    "ShownCells",
+    "parse_format",
+    "sheet_facts",
+    "shown_cells",
+    "shown_text",
+    "xls_shown_cells",
+]
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -389,26 +398,75 @@ def _sheet_cells(
     }
 
 
-def shown_cells(archive: zipfile.ZipFile, data: bytes) -> ShownCells:
-    """Per sheet name, the number cells whose style shows them otherwise than as stored; see the module doc.
+Hidden = dict[str, tuple[frozenset[int], frozenset[int]]]  # sheet name → hidden rows, hidden columns (0-based)
 
-    ``data`` is the bytes ``archive`` was opened on."""
+_HIDDEN = b'hidden="'
+_HIDDEN_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|col)\s")
+_HIDDEN_ON = re.compile(rb'\bhidden="(?:1|true)"')
+_ROW_NUMBER = re.compile(rb'\br="([0-9]{1,7})"')
+_MIN_MAX = re.compile(rb'\b(min|max)="([0-9]{1,5})"')
+
+
+def _hidden_of(sheet: bytes) -> tuple[frozenset[int], frozenset[int]]:
+    """The rows and columns a sheet part marks hidden: found from where the attribute occurs (a part without
+    it costs one search), each occurrence's tag read alone."""
+    rows: set[int] = set()
+    cols: set[int] = set()
+    at = sheet.find(_HIDDEN)
+    while at >= 0:
+        start = sheet.rfind(b"<", 0, at)
+        end = sheet.find(b">", at)
+        tag = sheet[start : end + 1] if start >= 0 and end >= 0 else b""
+        name = _HIDDEN_TAG.match(tag)
+        if name is not None and _HIDDEN_ON.search(tag):
+            if name.group(1) == b"row":
+                number = _ROW_NUMBER.search(tag)
+                if number is not None:
+                    rows.add(int(number.group(1)) - 1)
+            else:
+                bounds: dict[bytes, bytes] = dict(_MIN_MAX.findall(tag))
+                low = bounds.get(b"min")
+                if low is not None:
+                    first = int(low)
+                    last = min(int(bounds.get(b"max", low)), first + 16384)
+                    cols.update(range(first - 1, last))
+        at = sheet.find(_HIDDEN, at + 1)
+    return frozenset(rows), frozenset(cols)
+
+
+def sheet_facts(archive: zipfile.ZipFile, data: bytes) -> tuple[ShownCells, Hidden]:
+    """Per sheet name, the number cells whose style shows them otherwise than as stored (see the module doc),
+    and the rows and columns hidden in Excel (unused template rows a clerk hid rather than deleted, helper
+    columns: not on the form as seen or printed; only sheets hiding something are listed). Each sheet part
+    is read once for both. ``data`` is the bytes ``archive`` was opened on."""
+    sheets: dict[str, bytes] = {}
+    for name, part in _sheet_parts(archive, data).items():
+        try:
+            sheets[name] = _read(archive, data, part)
+        except KeyError:
+            continue
+    hidden: Hidden = {}
+    for name, sheet in sheets.items():
+        rows, cols = _hidden_of(sheet)
+        if rows or cols:
+            hidden[name] = (rows, cols)
+    return _shown_in(archive, data, sheets), hidden
+
+
+def shown_cells(archive: zipfile.ZipFile, data: bytes) -> ShownCells:
+    """The first half of :func:`sheet_facts`."""
+    return sheet_facts(archive, data)[0]
+
+
+def _shown_in(archive: zipfile.ZipFile, data: bytes, sheets: dict[str, bytes]) -> ShownCells:
     styles = _styles(archive, data)
     if not styles:
         return {}
-    parts = _sheet_parts(archive, data)
     ids = "|".join(str(index) for index in sorted(styles)).encode()
     common = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})" s="(' + ids + rb')"(?: t="([a-zA-Z]+)")?')
     any_order = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\bs="(' + ids + rb')"[^>]*>')
     by_style = {str(index).encode(): pattern for index, pattern in styles.items()}
-    found: ShownCells = {}
-    for name, part in parts.items():
-        try:
-            sheet = _read(archive, data, part)
-        except KeyError:
-            continue
-        found[name] = functools.partial(_sheet_cells, sheet, common, any_order, by_style)
-    return found
+    return {name: functools.partial(_sheet_cells, sheet, common, any_order, by_style) for name, sheet in sheets.items()}
 
 
 # ---- .xls (BIFF8): the Workbook stream's FORMAT, XF and number-cell records ----------------------

@@ -3,7 +3,10 @@
 The workbook becomes text like a dump, one output line per sheet row:
 
 * every worksheet in workbook order (chart/dialog/macro sheets are skipped;
-  hidden worksheets are read). When the workbook has more than one sheet, a
+  hidden worksheets are read). Rows and columns hidden in Excel are not on
+  the form as seen or printed (template rows a clerk hid instead of deleting,
+  helper columns): a hidden row is an empty line, a hidden column's cells are
+  empty (the grid keeps its columns). When the workbook has more than one sheet, a
   paragraph line ``【工作表：名称】`` comes before each sheet's rows. Every row
   carries ``sheet=<name>``;
 * the empty area above and left of a sheet's data is dropped, so grid column 0
@@ -57,8 +60,9 @@ from decimal import Decimal
 import python_calamine as calamine
 
 from jixiao.read.convert import ole_stream
-from jixiao.read.numfmt import Shown, ShownCells, shown_cells, shown_text, xls_shown_cells
+from jixiao.read.numfmt import Hidden, Shown, ShownCells, sheet_facts, shown_text, xls_shown_cells
 from jixiao.read.source import Cell, ReadError, Row, Source
+from jixiao.read.xls import xls_hidden_cells
 from jixiao.read.zipguard import open_office_zip
 
 __all__ = ["MAX_SHEET_CELLS", "MAX_XLS_BYTES", "read_workbook"]
@@ -156,22 +160,24 @@ def _row_texts(values: Sequence[_Value], width: int) -> list[str]:
     return texts  # type: ignore[return-value]
 
 
-def _check_container(data: bytes) -> tuple[str, ShownCells]:
-    """``"xlsx"`` or ``"xls"`` by the bytes, and the cells shown otherwise than stored; :class:`ReadError` for
-    what must not be opened."""
+def _check_container(data: bytes) -> tuple[str, ShownCells, Hidden]:
+    """``"xlsx"`` or ``"xls"`` by the bytes, the cells shown otherwise than stored, and the hidden rows and
+    columns; :class:`ReadError` for what must not be opened."""
     if data.startswith(_ZIP_MAGIC):
         with open_office_zip(data) as archive:
             try:
-                return "xlsx", shown_cells(archive, data)
+                return "xlsx", *sheet_facts(archive, data)
             except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, ValueError):
-                return "xlsx", {}  # a damaged part: calamine gives the reason, or reads what it can
+                return "xlsx", {}, {}  # a damaged part: calamine gives the reason, or reads what it can
     if data.startswith(_OLE_MAGIC):
         if len(data) > MAX_XLS_BYTES:
             raise ReadError(f"文件过大（{len(data) / 1024 / 1024:.0f} MB，上限 {MAX_XLS_BYTES // 1024 // 1024} MB）")
         if _ENCRYPTED_PACKAGE in data:
             raise ReadError("文件已加密或设有密码，无法读取")
         stream = ole_stream(data, ("Workbook", "Book"))
-        return "xls", xls_shown_cells(stream) if stream is not None else {}
+        if stream is None:
+            return "xls", {}, {}
+        return "xls", xls_shown_cells(stream), xls_hidden_cells(stream)
     raise _damaged("不是 .xlsx 或 .xls 文件")
 
 
@@ -188,6 +194,7 @@ def _sheet_grid(
     sheet: calamine.CalamineSheet,
     shown_in: Callable[[], dict[tuple[int, int], Shown]] | None,
     written: dict[tuple[float, int], str],
+    hidden: tuple[frozenset[int], frozenset[int]] | None = None,
 ) -> tuple[list[list[str]], _Slots]:
     """The sheet's used area as text, plus, for each row a merged range covers, the merge anchor of every slot
     the range covers besides its own (None elsewhere). ``shown_in`` gives the cells whose number format shows
@@ -220,6 +227,8 @@ def _sheet_grid(
                 if text is None:
                     text = written[key] = shown_text(value, pattern)
                 grid[r][c] = text
+    if hidden is not None:
+        _blank_columns(grid, hidden[1], left0)
     slots: _Slots = {}
     last_row, last_col = height - 1, width - 1
     for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or ():
@@ -251,7 +260,30 @@ def _sheet_grid(
                 continue
             row[first : right + 1] = [anchor] * count
             grid[r][first : right + 1] = [text] * count
+    if hidden is not None and hidden[0]:
+        _blank_rows(grid, slots, hidden[0], top0)
     return grid, slots
+
+
+def _blank_columns(grid: list[list[str]], cols: frozenset[int], left: int) -> None:
+    """Empty the cells of hidden columns (absolute positions; ``grid`` starts at column ``left``), before the
+    merged ranges are spread: a range anchored in a hidden column shows nothing."""
+    width = len(grid[0]) if grid else 0
+    blank = [c - left for c in cols if 0 <= c - left < width]
+    if blank:
+        for texts in grid:
+            for c in blank:
+                texts[c] = ""
+
+
+def _blank_rows(grid: list[list[str]], slots: _Slots, rows: frozenset[int], top: int) -> None:
+    """Empty hidden rows (absolute positions; ``grid`` starts at row ``top``), merged copies included: each
+    becomes an empty line."""
+    width = len(grid[0]) if grid else 0
+    for r in rows:
+        if 0 <= r - top < len(grid):
+            grid[r - top] = [""] * width
+            slots.pop(r - top, None)
 
 
 def _add_sheet(name: str, grid: list[list[str]], slots: _Slots, lines: list[str], rows: list[Row]) -> None:
@@ -294,7 +326,7 @@ def _add_sheet(name: str, grid: list[list[str]], slots: _Slots, lines: list[str]
 
 def read_workbook(data: bytes, path: str) -> Source:
     """Read an .xlsx or .xls workbook into lines and rows; see the module doc."""
-    fmt, shown = _check_container(data)
+    fmt, shown, hidden = _check_container(data)
     lines: list[str] = []
     rows: list[Row] = []
     written: dict[tuple[float, int], str] = {}
@@ -305,7 +337,7 @@ def read_workbook(data: bytes, path: str) -> Source:
             ]
             for index in indexes:
                 sheet = book.get_sheet_by_index(index)
-                grid, slots = _sheet_grid(sheet, shown.get(sheet.name), written)
+                grid, slots = _sheet_grid(sheet, shown.get(sheet.name), written, hidden.get(sheet.name))
                 if len(indexes) > 1:
                     number = len(lines) + 1
                     marker = f"【工作表：{sheet.name}】"
