@@ -15,10 +15,11 @@ showing two decimals applies). calamine gives the stored value only, so:
   ``万元``); colours and locale tags are dropped. Dates, times, scientific
   notation, fractions, text formats and scaling commas are not: such cells
   keep the reader's default text;
-* only when some cell style has an understood format are the sheet parts
-  opened, and then a regular expression finds just the ``<c>`` start tags
-  whose ``s`` is one of those styles (no entity is expanded; the parts were
-  size-checked by :func:`jixiao.read.zipguard.open_office_zip`).
+* the sheet parts are read once (they were size-checked by
+  :func:`jixiao.read.zipguard.open_office_zip`); only when some cell style has
+  an understood format does a regular expression find just the ``<c>`` start
+  tags whose ``s`` is one of those styles (no entity is expanded). The same
+  parts tell the hidden rows and columns, from where ``hidden="`` occurs.
 
 The result maps each sheet name to a function giving ``{(row, col): Shown}``
 in absolute 0-based cell positions, the coordinates calamine's ``start``

@@ -36,7 +36,7 @@ The workbook becomes text like a dump, one output line per sheet row:
   written decimals matter to the tolerance rules (±0.1 when a form shows one
   decimal). calamine does not expose formats, so the styles part is read and,
   only when some cell style has such a format, the part of a sheet holding a
-  number is scanned for the cells that use it (a regular expression over the
+  number is searched for the cells that use it (a regular expression over the
   start tags: no entity is expanded). Formats of dates, scientific notation, fractions and text
   leave the value as above. In an .xls the same comes from the Workbook
   stream's FORMAT, XF and number-cell records (BIFF8, read with ``struct``).
