@@ -219,3 +219,37 @@ def test_hidden_rows_and_columns_are_not_read(suffix: str, tmp_path: Path) -> No
     source = read_workbook(data, f"t.{suffix}")
     assert source.lines == ["标题\t\tc", "", "g\t\ti"]
     assert [row.line for row in source.rows] == [1, 3]
+
+
+def test_a_text_box_is_read_where_it_is_anchored_once() -> None:
+    """A title in a text box: its lines come before its anchor paragraph's line, not twice (Word also writes
+    the box as a VML fallback)."""
+    blocks = [build.P("附件1"), build.TextBox(("项目支出绩效目标完成情况表", "（2021年度）")), build.P("正文")]
+    assert read_docx(build.docx_bytes(blocks), "t.docx").lines == [
+        "附件1",
+        "项目支出绩效目标完成情况表",
+        "（2021年度）",
+        "",
+        "正文",
+    ]
+
+
+def test_a_funds_label_merged_down_its_rows_names_only_its_first_row() -> None:
+    """预算执行情况 merged over the 预算数 / 其中-财政拨款 / 其他资金 rows: each row below reads as its own label
+    says, not as a second 年度资金总额 row."""
+    W = build.W
+    table = build.Table(
+        [
+            [W("项目名称"), W("助学", across=4), None, None, None],
+            [W("预算执行情况（万元）", down=3), "预算数：", "10", "执行数：", "9"],
+            [None, "其中-财政拨款：", "8", "其中-财政拨款：", "7"],
+            [None, "其他资金：", "2", "其他资金：", "2"],
+        ]
+    )
+    (form,) = _forms([build.P("项目支出绩效目标完成情况表"), table])
+    funds = form["funds"]
+    assert [(funds[k]["budget"], funds[k]["executed"]) for k in ("total", "fiscal", "other")] == [
+        (10, 9),
+        (8, 7),
+        (2, 2),
+    ]

@@ -164,6 +164,8 @@ class ProjectParser:
 
     def _funds_row(self, row: Row) -> None:
         for index, cell in enumerate(row.cells):
+            if cell.inherited:
+                continue  # 预算执行情况 merged down its rows: below its first row the copy names no row
             name = vocab.funds_row_of(cell.text)
             if name is None:
                 continue

@@ -35,7 +35,12 @@ most of a file's reading time. The document body is walked in order:
 * a table nested in a cell is flattened: its rows come right after the outer
   row that contains it (the inner text is not part of the outer cell).
 
-Headers, footers, footnotes, comments and text boxes are not read.
+A text box (a title a template or a PDF-to-Word conversion floats at the top
+of the page) is read where it is anchored: its paragraphs and tables come
+before the line of the paragraph holding it, once (Word writes the box twice,
+as DrawingML and as a VML fallback; the fallback is not read).
+
+Headers, footers, footnotes and comments are not read.
 """
 
 from __future__ import annotations
@@ -73,6 +78,8 @@ _GRID_SPAN = qn("w:gridSpan")
 _V_MERGE = qn("w:vMerge")
 _H_MERGE = qn("w:hMerge")
 _P_PR = qn("w:pPr")
+_TXBX_CONTENT = qn("w:txbxContent")
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _P_STYLE = qn("w:pStyle")
 _NUM_PR = qn("w:numPr")
 _ILVL = qn("w:ilvl")
@@ -420,10 +427,23 @@ def _table_blocks(tbl: _Element, numbering: _Numbering | None) -> list[_Block]:
     return blocks
 
 
-def _body_blocks(body: _Element, numbering: _Numbering | None = None) -> list[_Block]:
+def _text_boxes(paragraph: _Element) -> list[_Element]:
+    """The text boxes anchored in a paragraph, each once: not the VML fallback copy, not a box inside a box."""
+    boxes = []
+    for box in paragraph.iter(_TXBX_CONTENT):
+        if not any(parent.tag in (_MC_FALLBACK, _TXBX_CONTENT) for parent in box.iterancestors()):
+            boxes.append(box)
+    return boxes
+
+
+def _body_blocks(body: _Element, numbering: _Numbering | None = None, boxes: bool = False) -> list[_Block]:
+    """The blocks of the body (or of a text box); ``boxes`` when the document has text boxes at all."""
     blocks: list[_Block] = []
     for child in _children(body):
         if child.tag == _P:
+            if boxes:
+                for box in _text_boxes(child):
+                    blocks.extend(_body_blocks(box, numbering, boxes))
             blocks.append(_paragraph_text(child, numbering))
         elif child.tag == _TBL:
             blocks.extend(_table_blocks(child, numbering))
@@ -480,8 +500,9 @@ def _optional_part(archive: zipfile.ZipFile, path: str | None) -> bytes | None:
         return None
 
 
-def _body(data: bytes) -> tuple[_Element, _Numbering | None]:
-    """The document body, and its lists when some paragraph may be numbered (``numPr`` or a style named)."""
+def _body(data: bytes) -> tuple[_Element, _Numbering | None, bool]:
+    """The document body, its lists when some paragraph may be numbered (``numPr`` or a style named), and
+    whether it has text boxes."""
     numbering_xml = styles_xml = None
     with open_office_zip(data) as archive:
         part = _main_part(archive)
@@ -501,10 +522,11 @@ def _body(data: bytes) -> tuple[_Element, _Numbering | None]:
     body = root.find(_BODY)
     if root.tag != _DOCUMENT or body is None:
         raise ReadError("文件已损坏，无法按 Word 文档读取：正文部件不是 Word 文档")
+    boxes = b"txbxContent" in xml
     if numbering_xml is None:
-        return body, None
+        return body, None, boxes
     styles = _style_lists(etree.fromstring(styles_xml, _PARSER)) if styles_xml is not None else {}
-    return body, _Numbering(etree.fromstring(numbering_xml, _PARSER), styles)
+    return body, _Numbering(etree.fromstring(numbering_xml, _PARSER), styles), boxes
 
 
 def read_docx(data: bytes, path: str) -> Source:
