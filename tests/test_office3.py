@@ -30,7 +30,12 @@ from test_realistic_layouts import compare
 FIXTURES = Path(__file__).parent / "fixtures" / "office3"
 NAMES = sorted([*specs.XLSX, *specs.DOCX, *specs.XLS])
 # Gaps not closed yet: (test, fixture) → why it fails. Strict: a fix makes the test pass and must remove it here.
-XFAIL: dict[tuple[str, str], str] = {}
+XFAIL: dict[tuple[str, str], str] = {
+    ("extract", "docx_report_table"): (
+        "parse/report.py reads a project table's columns by prefix: 全年执行数（万元） and 自评等级 match no column,"
+        " so the listed projects lose executed and grade"
+    ),
+}
 
 
 def _cases(test: str) -> list[Any]:
