@@ -258,3 +258,26 @@ def test_a_funds_label_merged_down_its_rows_names_only_its_first_row() -> None:
         (8, 7),
         (2, 2),
     ]
+
+
+@pytest.mark.parametrize(
+    ("code", "shown"),
+    [
+        ('yyyy"年"m"月"d"日"', "2023年11月5日"),
+        ("yyyy年mm月dd日", "2023年11月05日"),
+        ("yyyy/m/d", "2023/11/5"),
+        ('[$-804]yyyy"年"m"月"d"日";@', "2023年11月5日"),
+        ('yyyy"年"m"月"', "2023年11月"),
+        ("yyyy/m/d aaaa", "2023/11/5 星期日"),
+        ("yyyy/m/d h:mm", "2023-11-05"),  # a time: left to the reader's default text
+        ("mmm d, yyyy", "2023-11-05"),  # a month name: locale text, left as well
+    ],
+)
+def test_a_date_reads_as_its_format_shows_it(code: str, shown: str) -> None:
+    """A 完成时间 typed as a date shows as its format writes it (the text a reviewer reads), not as ISO."""
+    import datetime
+
+    from jixiao.read.xlsx import read_workbook
+
+    sheet = build.Sheet("S", [["完成时间", build.C(datetime.date(2023, 11, 5), fmt=code)]])
+    assert read_workbook(build.xlsx_bytes([sheet]), "t.xlsx").lines == [f"完成时间\t{shown}"]

@@ -8,13 +8,16 @@ showing two decimals applies). calamine gives the stored value only, so:
   tags are found by regular expressions (no XML parser runs on them, and a
   part declaring a DTD is ignored, so no entity is ever expanded): the
   custom ``numFmt`` codes and, in ``cellXfs`` order, each cell style's
-  format id. Built-in ids 1–4, 9, 10 and 37–40 have fixed codes;
+  format id. Built-in ids 1–4, 9, 10 and 37–40 have fixed codes, and 14, 31,
+  57 and 58 the dates a Chinese Excel shows for them;
 * a code is understood when its first section is a plain number pattern
   (digit placeholders ``0 # ?``, one decimal point, thousands commas, a
   percent sign) with literal text around it (quoted, escaped, or CJK such as
-  ``万元``); colours and locale tags are dropped. Dates, times, scientific
-  notation, fractions, text formats and scaling commas are not: such cells
-  keep the reader's default text;
+  ``万元``); colours and locale tags are dropped. A date code (year, month,
+  day, the Chinese weekday ``aaaa``, literal text) is understood as a
+  :class:`DateShown`. Times, month and weekday names, Chinese numerals,
+  scientific notation, fractions, text formats and scaling commas are not:
+  such cells keep the reader's default text;
 * the sheet parts are read once (they were size-checked by
   :func:`jixiao.read.zipguard.open_office_zip`); only when some cell style has
   an understood format does a regular expression find just the ``<c>`` start
@@ -31,6 +34,7 @@ costs no scan.
 from __future__ import annotations
 
 import contextlib
+import datetime
 import functools
 import posixpath
 import re
@@ -42,9 +46,12 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 __all__ = [
+    "CellFormat",
+    "DateShown",
     "Hidden",
     "Shown",
     "ShownCells",
+    "date_text",
     "parse_format",
     "sheet_facts",
     "shown_cells",
@@ -84,7 +91,16 @@ class Shown:
     negative: tuple[str, str] | None  # prefix and suffix of an explicit negative section, shown with the magnitude
 
 
-ShownCells = dict[str, Callable[[], dict[tuple[int, int], Shown]]]  # sheet name → its formatted number cells
+@dataclass(frozen=True, slots=True)
+class DateShown:
+    """A date format: its parts in order, each a field (``Y`` year, ``M`` month, ``D`` day, ``A`` weekday) with
+    its width, or literal text (``yyyy"年"m"月"d"日"`` → Y4 年 M1 月 D1 日)."""
+
+    parts: tuple[tuple[str, int] | str, ...]
+
+
+CellFormat = Shown | DateShown
+ShownCells = dict[str, Callable[[], dict[tuple[int, int], CellFormat]]]  # sheet name → its formatted cells
 
 
 _BRACKET = re.compile(r"\[([^\]]*)\]")
@@ -160,7 +176,81 @@ def parse_format(code: str) -> Shown | None:
     )
 
 
-_pattern_of = functools.lru_cache(maxsize=512)(parse_format)  # the same few codes in every workbook
+_DATE_TOKEN = re.compile(r'"[^"]*"|\\.|_.|\*.|y+|m+|d+|a+|[hsHSeEgGbB]|.', re.DOTALL | re.IGNORECASE)
+# Built-in ids a Chinese Excel shows as dates (14 follows the system's short date: yyyy/m/d there).
+_BUILTIN_DATES = {14: "yyyy/m/d", 31: 'yyyy"年"m"月"d"日"', 57: 'yyyy"年"m"月"', 58: 'm"月"d"日"'}
+
+
+def parse_date_format(code: str) -> DateShown | None:
+    """The parts of a date format (year, month, day, weekday and literal text); None for a time, elapsed or
+    Chinese-numeral format, or anything else not understood (such a cell keeps the reader's default text)."""
+    first = code.split(";")[0]
+    for content in _BRACKET.findall(first):
+        if not content.startswith("$"):
+            return None  # [h] elapsed time, [DBNum1], a condition, a colour we need not handle here
+    first = _BRACKET.sub("", first)
+    parts: list[tuple[str, int] | str] = []
+    for token in _DATE_TOKEN.findall(first):
+        lowered = token.lower()
+        if token[0] == '"':
+            parts.append(token[1:-1])
+        elif token[0] == "\\":
+            parts.append(token[1])
+        elif token[0] in "_*":
+            parts.append(" " if token[0] == "_" else "")
+        elif lowered[0] == "y":
+            parts.append(("Y", 4 if len(token) > 2 else 2))
+        elif lowered[0] == "m":
+            if len(token) > 2:
+                return None  # month names (mmm, mmmm): locale text
+            parts.append(("M", len(token)))
+        elif lowered[0] == "d":
+            if len(token) > 2:
+                return None  # weekday names in English
+            parts.append(("D", len(token)))
+        elif lowered[0] == "a":
+            parts.append(("A", len(token)))
+        elif lowered in "hseg" or lowered == "b" or token in "0#?":
+            return None  # a time, an era, a number
+        else:
+            parts.append(token)
+    fields = {part[0] for part in parts if isinstance(part, tuple)}
+    if not fields & {"Y", "D"}:
+        return None  # no year and no day: ``m`` alone may be minutes, and a bare weekday is no date
+    return DateShown(tuple(parts))
+
+
+def _any_format(code: str) -> CellFormat | None:
+    return parse_format(code) or parse_date_format(code)
+
+
+_pattern_of = functools.lru_cache(maxsize=512)(_any_format)  # the same few codes in every workbook
+_WEEKDAYS = "一二三四五六日"
+_EPOCH = datetime.date(1899, 12, 30)
+
+
+def date_text(value: datetime.date | float, shown: DateShown) -> str:
+    """A date (or a day serial a reader left as a number) written the way ``shown`` displays it."""
+    if isinstance(value, float | int):
+        if not 0 < value < 2958466:
+            return ""
+        value = _EPOCH + datetime.timedelta(days=int(value))
+    out: list[str] = []
+    for part in shown.parts:
+        if isinstance(part, str):
+            out.append(part)
+            continue
+        field, width = part
+        if field == "Y":
+            out.append(str(value.year) if width == 4 else f"{value.year % 100:02d}")
+        elif field == "M":
+            out.append(f"{value.month:0{width}d}")
+        elif field == "D":
+            out.append(f"{value.day:0{width}d}")
+        else:
+            day = _WEEKDAYS[value.weekday()]
+            out.append("星期" + day if width >= 4 else day)
+    return "".join(out).strip()
 
 
 def shown_text(value: float, shown: Shown) -> str:
@@ -296,31 +386,31 @@ def _cell_xfs(data: bytes) -> bytes | None:
     return None
 
 
-def _styles(archive: zipfile.ZipFile, data: bytes) -> dict[int, Shown]:
+def _styles(archive: zipfile.ZipFile, data: bytes) -> dict[int, CellFormat]:
     """Cell style index → pattern, for the styles whose format changes how a number is shown."""
     styles = _part(archive, data, "xl/styles.xml")
     return _styles_of(styles) if styles is not None else {}
 
 
 @functools.lru_cache(maxsize=16)
-def _styles_of(data: bytes) -> dict[int, Shown]:
+def _styles_of(data: bytes) -> dict[int, CellFormat]:
     """Kept for the next workbooks: files of one batch often come from one template with the same styles."""
     block = _cell_xfs(data)
     if block is None:
         return {}
-    codes: dict[int, str] = dict(_BUILTIN)
+    codes: dict[int, str] = {**_BUILTIN, **_BUILTIN_DATES}
     for fmt in _tags(b"numFmt", data, b"numFmtId", b"formatCode"):
         with contextlib.suppress(ValueError):
             codes[int(fmt.get(b"numFmtId", ""))] = fmt.get(b"formatCode", "")
-    patterns: dict[int, Shown | None] = {}
-    styles: dict[int, Shown] = {}
+    patterns: dict[int, CellFormat | None] = {}
+    styles: dict[int, CellFormat] = {}
     for index, xf in enumerate(_tags(b"xf", block, b"numFmtId")):
         try:
             number = int(xf.get(b"numFmtId") or 0)
         except ValueError:
             continue
         if number not in patterns:
-            patterns[number] = parse_format(codes.get(number, ""))
+            patterns[number] = _any_format(codes.get(number, ""))
         found = patterns[number]
         if found is not None:
             styles[index] = found
@@ -389,8 +479,8 @@ _COLUMNS = _Columns()
 
 
 def _sheet_cells(
-    sheet: bytes, common: re.Pattern[bytes], any_order: re.Pattern[bytes], by_style: dict[bytes, Shown]
-) -> dict[tuple[int, int], Shown]:
+    sheet: bytes, common: re.Pattern[bytes], any_order: re.Pattern[bytes], by_style: dict[bytes, CellFormat]
+) -> dict[tuple[int, int], CellFormat]:
     columns = _COLUMNS
     return {
         (int(digits) - 1, columns[letters]): by_style[style]
@@ -508,7 +598,7 @@ def _biff_string(stream: bytes, start: int, count: int) -> str:
 
 def xls_shown_cells(stream: bytes) -> ShownCells:
     """:func:`shown_cells` for the Workbook stream of an .xls (BIFF8); ``{}`` for what it does not understand."""
-    codes: dict[int, str] = dict(_BUILTIN)
+    codes: dict[int, str] = {**_BUILTIN, **_BUILTIN_DATES}
     xf_formats: list[int] = []
     sheets: list[tuple[str, int]] = []
     try:
@@ -523,7 +613,7 @@ def xls_shown_cells(stream: bytes) -> ShownCells:
                 if sheet_type == 0:
                     sheets.append((_biff_string(stream, start + 7, count), position))
         patterns = {number: _pattern_of(codes.get(number, "")) for number in set(xf_formats)}
-        styles: dict[int, Shown] = {}
+        styles: dict[int, CellFormat] = {}
         for index, number in enumerate(xf_formats):
             pattern = patterns[number]
             if pattern is not None:
@@ -538,9 +628,11 @@ def xls_shown_cells(stream: bytes) -> ShownCells:
         return {}  # a damaged stream: calamine gives the reason, or reads what it can
 
 
-def _xls_cells_named(stream: bytes, positions: list[int], styles: dict[int, Shown]) -> dict[tuple[int, int], Shown]:
+def _xls_cells_named(
+    stream: bytes, positions: list[int], styles: dict[int, CellFormat]
+) -> dict[tuple[int, int], CellFormat]:
     """The cells of the last sheet of that name that has any (names repeat only in damaged files)."""
-    found: dict[tuple[int, int], Shown] = {}
+    found: dict[tuple[int, int], CellFormat] = {}
     for position in positions:
         cells = _xls_sheet_cells(stream, position, styles)
         if cells:
@@ -548,10 +640,10 @@ def _xls_cells_named(stream: bytes, positions: list[int], styles: dict[int, Show
     return found
 
 
-def _xls_sheet_cells(stream: bytes, position: int, styles: dict[int, Shown]) -> dict[tuple[int, int], Shown]:
+def _xls_sheet_cells(stream: bytes, position: int, styles: dict[int, CellFormat]) -> dict[tuple[int, int], CellFormat]:
     """The formatted number cells of the sheet substream at ``position``: one pass over its record headers, the
     cell records (most of them text and blanks) told apart by their type alone."""
-    cells: dict[tuple[int, int], Shown] = {}
+    cells: dict[tuple[int, int], CellFormat] = {}
     size = len(stream)
     if position + 4 > size or stream[position : position + 2] != b"\x09\x08":  # BOF
         return cells

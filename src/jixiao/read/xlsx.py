@@ -37,8 +37,10 @@ The workbook becomes text like a dump, one output line per sheet row:
   decimal). calamine does not expose formats, so the styles part is read and,
   only when some cell style has such a format, the part of a sheet holding a
   number is searched for the cells that use it (a regular expression over the
-  start tags: no entity is expanded). Formats of dates, scientific notation, fractions and text
-  leave the value as above. In an .xls the same comes from the Workbook
+  start tags: no entity is expanded). A date under a date format is written as
+  shown too (``yyyy"年"m"月"d"日"`` → ``2023年11月20日``, ``yyyy/m/d``; built-in 14
+  as a Chinese Excel shows it, ``yyyy/m/d``). Formats of times, scientific
+  notation, fractions and text leave the value as above. In an .xls the same comes from the Workbook
   stream's FORMAT, XF and number-cell records (BIFF8, read with ``struct``).
 
 .xlsx files pass :func:`open_office_zip` first (bombs, encryption, damage);
@@ -60,7 +62,16 @@ from decimal import Decimal
 import python_calamine as calamine
 
 from jixiao.read.convert import ole_stream
-from jixiao.read.numfmt import Hidden, Shown, ShownCells, sheet_facts, shown_text, xls_shown_cells
+from jixiao.read.numfmt import (
+    CellFormat,
+    DateShown,
+    Hidden,
+    ShownCells,
+    date_text,
+    sheet_facts,
+    shown_text,
+    xls_shown_cells,
+)
 from jixiao.read.source import Cell, ReadError, Row, Source
 from jixiao.read.xls import xls_hidden_cells
 from jixiao.read.zipguard import open_office_zip
@@ -126,7 +137,7 @@ def format_value(value: _Value | None) -> str:
 
 
 _ONLY_TEXT = frozenset({str})
-_NUMBERS = frozenset({float, int})
+_FORMATTED = frozenset({float, int, datetime.date, datetime.datetime})  # what a number format can change
 
 
 def _row_texts(values: Sequence[_Value], width: int) -> list[str]:
@@ -192,7 +203,7 @@ _Slots = dict[int, list[tuple[int, int] | None]]
 
 def _sheet_grid(
     sheet: calamine.CalamineSheet,
-    shown_in: Callable[[], dict[tuple[int, int], Shown]] | None,
+    shown_in: Callable[[], dict[tuple[int, int], CellFormat]] | None,
     written: dict[tuple[float, int], str],
     hidden: tuple[frozenset[int], frozenset[int]] | None = None,
 ) -> tuple[list[list[str]], _Slots]:
@@ -213,20 +224,27 @@ def _sheet_grid(
     if len(grid) < height:
         grid += [[""] * width for _ in range(height - len(grid))]
     shown = {}
-    if shown_in is not None and any(not _NUMBERS.isdisjoint(map(type, row)) for row in values):
-        shown = shown_in()  # scanned only for a sheet with numbers in it
+    if shown_in is not None and any(not _FORMATTED.isdisjoint(map(type, row)) for row in values):
+        shown = shown_in()  # scanned only for a sheet with numbers or dates in it
     count = len(values)
     for (r, c), pattern in shown.items():
         r -= top0
         c -= left0
         if 0 <= r < count and c >= 0:
             stored = values[r]
-            if c < len(stored) and (type(value := stored[c]) is float or type(value) is int):
+            if c >= len(stored):
+                continue
+            value = stored[c]
+            if type(value) is float or type(value) is int:
                 key = (value, id(pattern))
                 text = written.get(key)
                 if text is None:
-                    text = written[key] = shown_text(value, pattern)
+                    text = written[key] = (
+                        date_text(value, pattern) if isinstance(pattern, DateShown) else shown_text(value, pattern)
+                    )
                 grid[r][c] = text
+            elif isinstance(pattern, DateShown) and isinstance(value, datetime.date):
+                grid[r][c] = date_text(value, pattern)
     if hidden is not None:
         _blank_columns(grid, hidden[1], left0)
     slots: _Slots = {}
