@@ -281,3 +281,34 @@ def test_a_date_reads_as_its_format_shows_it(code: str, shown: str) -> None:
 
     sheet = build.Sheet("S", [["完成时间", build.C(datetime.date(2023, 11, 5), fmt=code)]])
     assert read_workbook(build.xlsx_bytes([sheet]), "t.xlsx").lines == [f"完成时间\t{shown}"]
+
+
+def test_symbol_font_boxes_read_as_the_characters_they_show() -> None:
+    """☑ and □ inserted from Wingdings 2 (w:sym) are text, so a ticked grade option can be read."""
+    table = build.Table([["自评等级", build.W("☑优 □良 □中 □差", symbols=True)]])
+    assert read_docx(build.docx_bytes([table]), "t.docx").lines == ["自评等级\t☑优 □良 □中 □差"]
+
+
+@pytest.mark.parametrize(
+    ("grade_row", "grade"),
+    [
+        ("自评等级\t☑优 □良 □中 □差", "优"),
+        ("自评等级\t优□ 良☑ 中□ 差□", "良"),
+        ("自评等级\t√优  良  中  差", "优"),
+        ("自评等级\t□优\t□良\t■中\t□差", "中"),
+        ("自评等级\t□优秀 ☑良好 □合格 □不合格", "良好"),
+        ("自评等级：优（√） 良（ ） 中（ ） 差（ ）", "优"),  # a line under the table, not a cell
+        ("自评等级\t☑优 ☑良 □中 □差", None),  # two ticked: no grade
+        ("自评等级\t□优 □良 □中 □差", None),
+    ],
+)
+def test_the_ticked_grade_option_is_the_grade(grade_row: str, grade: str | None) -> None:
+    from jixiao.parse import parse_source
+    from jixiao.read import read_bytes
+
+    text = (
+        "项目支出绩效自评表\n（2023年度）\n项目名称\t助学\n三级指标\t年度指标值\t实际完成值\t分值\t得分\n"
+        "资助人数\t≥100人\t100人\t90\t90\n总分\t\t\t100\t98\n" + grade_row + "\n"
+    )
+    (form,) = parse_source(read_bytes(text.encode("utf-8"), "t.txt"))
+    assert form.grade == grade

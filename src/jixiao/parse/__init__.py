@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from jixiao import vocab
 from jixiao.model import Form, ReportForm
-from jixiao.parse.cells import year_of
+from jixiao.parse.cells import grade_cell, year_of
 from jixiao.parse.department import parse_department
 from jixiao.parse.project import parse_project
 from jixiao.parse.report import parse_report
@@ -140,7 +140,13 @@ def segment(rows: list[Row]) -> list[_Block]:
             if row.table and not current.seen_indicators:
                 key = vocab.norm_label(row.text)
                 current.seen_indicators = any(word in key for word in _INDICATOR_HEAD)
-            if current.seen_indicators and not row.table and len(row.text) >= 12 and not _cell_rest(rows, index):
+            if (
+                current.seen_indicators
+                and not row.table
+                and len(row.text) >= 12
+                and not _cell_rest(rows, index)
+                and grade_cell(row)[1] is None  # 自评等级：优☑ 良□ 中□ 差□ under the table is the form's
+            ):
                 current = last_report
                 if current is None:
                     continue

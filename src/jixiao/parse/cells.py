@@ -53,28 +53,57 @@ def next_value(row: Row, index: int, is_label: Callable[[str], bool]) -> Cell | 
 
 
 _GRADE_HINTS = ("等", "结论", "结果")
+_CHECKED = frozenset("☑☒✓✔√■●◉▣⊠🗹✅")
+_UNCHECKED = frozenset("□☐○◯〇▢")
+_GRADE_OPTION = re.compile("|".join(sorted(vocab.GRADES, key=len, reverse=True)))
+
+
+def checked_grade(text: str) -> str | None:
+    """The one grade ticked among printed options (``☑优 □良 □中 □差``, ``优☑ 良□``, ``√优 良 中 差``,
+    ``优（√） 良（ ）``); None when none or several are ticked. A mark stands before every option or after
+    every option: which, the first option tells."""
+    options = list(_GRADE_OPTION.finditer(text))
+    if not options or not any(char in _CHECKED for char in text):
+        return None
+    marks = _CHECKED | _UNCHECKED
+    before = any(char in marks for char in text[: options[0].start()])
+    ticked = []
+    for index, option in enumerate(options):
+        if before:
+            start = options[index - 1].end() if index else 0
+            segment = text[start : option.start()]
+        else:
+            end = options[index + 1].start() if index + 1 < len(options) else len(text)
+            segment = text[option.end() : end]
+        if any(char in _CHECKED for char in segment):
+            ticked.append(option.group(0))
+    return ticked[0] if len(ticked) == 1 else None
 
 
 def grade_cell(row: Row) -> tuple[bool, Cell | None]:
-    """Whether a row is a grade row (评价结果等次 …), and the cell holding a grade (优/良/中/差)."""
+    """Whether a row is a grade row (评价结果等次 …), and the cell holding a grade (优/良/中/差), or the
+    cell ticking one of the printed options (``☑优 □良 □中 □差``, one cell or one option per cell)."""
     if not any(word in row.text for word in _GRADE_HINTS):
         return False, None
     for index, cell in enumerate(row.cells):
         key = vocab.norm_label(cell.text)
         if vocab.GRADE_LABEL.match(key):
             label, colon, written = key.partition(":")
-            if colon and written in vocab.GRADES and vocab.GRADE_LABEL.match(label):
+            if colon and vocab.GRADE_LABEL.match(label) and (written in vocab.GRADES or checked_grade(written)):
                 return True, cell  # label and grade in one cell: 自评等级：优
             found = next_value(row, index, lambda text: False)
             if found is not None and vocab.norm_label(found.text) in vocab.GRADES:
                 return True, found
-            return True, None
+            ticked = next((other for other in row.cells[index + 1 :] if checked_grade(other.text)), None)
+            return True, ticked
     return False, None
 
 
 def grade_of(cell: Cell) -> str:
-    """The grade a grade cell holds, without a label written in the same cell."""
-    return vocab.norm_label(cell.text).rpartition(":")[2]
+    """The grade a grade cell holds (the ticked option of printed ones), without a label written in the
+    same cell."""
+    written = vocab.norm_label(cell.text).rpartition(":")[2]
+    return written if written in vocab.GRADES else checked_grade(written) or written
 
 
 def first_match(items: Iterable[T], test: Callable[[T], bool]) -> T | None:

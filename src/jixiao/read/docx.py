@@ -9,8 +9,9 @@ made from its default template), which the reader never looks at: that was
 most of a file's reading time. The document body is walked in order:
 
 * every paragraph (``w:p``) is one line: its runs' text (tracked insertions,
+  the tick and box glyphs of symbol fonts as ☑ □ ✓ …,
   hyperlinks, fields' shown results and content controls included; deleted
-  text, field codes and text boxes left out), whitespace runs (tabs and line
+  text, field codes and text boxes, read apart below, left out), whitespace runs (tabs and line
   breaks included) collapsed to one space. A paragraph in a Word list starts
   with the label Word shows for it (``一、``, ``（二）``, ``3.``): the list's
   level formats and counters are kept from ``numbering.xml`` in document
@@ -328,13 +329,52 @@ def _children(element: _Element) -> Iterator[_Element]:
             yield child
 
 
+_SYM = qn("w:sym")
+_SYM_FONT = qn("w:font")
+_SYM_CHAR = qn("w:char")
+_R_PR = qn("w:rPr")
+_R_FONTS = qn("w:rFonts")
+_ASCII = qn("w:ascii")
+# The tick and box glyphs of the symbol fonts, as the characters they show (a ticked 优 among 优/良/中/差).
+_SYMBOLS: dict[str, dict[int, str]] = {
+    "wingdings 2": {0x52: "☑", 0x54: "☒", 0xA3: "□", 0x2A: "□", 0x50: "✓", 0x4F: "✗", 0x99: "●", 0x9A: "○"},
+    "wingdings": {0xFE: "☑", 0xFD: "☒", 0x78: "☒", 0xA8: "□", 0x6F: "□", 0x71: "□", 0xFC: "✓", 0xFB: "✗"},
+    "symbol": {0xD6: "√"},
+}
+
+
+def _symbol(font: str | None, code: int) -> str:
+    """The character a symbol-font glyph shows ("" for one that is no tick or box); ``code`` may carry the
+    private-use offset (F052 for 52) Word writes."""
+    table = _SYMBOLS.get((font or "").strip().lower())
+    if table is None:
+        return ""
+    return table.get(code - 0xF000 if code >= 0xF000 else code, "")
+
+
+def _run_font(run: _Element) -> str | None:
+    properties = run.find(_R_PR)
+    fonts = properties.find(_R_FONTS) if properties is not None else None
+    return fonts.get(_ASCII) if fonts is not None else None
+
+
 def _run_text(run: _Element, parts: list[str]) -> None:
     for child in run.iterchildren():
         tag = child.tag
         if tag == _T:
-            parts.append(child.text or "")
+            text = child.text or ""
+            if len(text) == 1 and text.isascii():  # a box typed as a letter in a symbol font (R, T, £ in Wingdings 2)
+                shown = _symbol(_run_font(run), ord(text))
+                parts.append(shown or text)
+            else:
+                parts.append(text)
         elif tag in _RUN_TEXT:
             parts.append(_RUN_TEXT[tag])
+        elif tag == _SYM:
+            try:
+                parts.append(_symbol(child.get(_SYM_FONT), int(child.get(_SYM_CHAR) or "", 16)))
+            except ValueError:
+                continue
 
 
 def _collect(element: _Element, parts: list[str]) -> None:
