@@ -128,6 +128,7 @@ HEADER_FIELDS: Final[dict[str, str]] = {
     "主管单位": "department",
     "实施单位": "implementer",
     "项目单位": "implementer",
+    "资金使用单位": "implementer",
 }
 
 
