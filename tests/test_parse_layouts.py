@@ -337,6 +337,18 @@ def test_report_projects_listed_in_a_table_of_their_own() -> None:
     assert report.projects[0].provenance["budget"].col == 2
 
 
+def test_report_table_headers_with_a_qualifier_before_the_column_word() -> None:
+    report = _report(
+        "2023年度青禾县总工会部门整体支出绩效自评报告",
+        "各项目自评结果如下。",
+        "项目名称\t全年预算数（万元）\t全年执行数（万元）\t执行率\t自评得分\t自评等级",
+        "职工书屋建设\t25\t24\t96%\t92\t优",
+    )
+    assert [(p.budget, p.executed, p.score, p.grade) for p in report.projects] == [
+        (Decimal(25), Decimal(24), Decimal(92), "优")
+    ]
+
+
 @pytest.mark.parametrize(
     "table",
     [

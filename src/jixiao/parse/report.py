@@ -166,6 +166,7 @@ _TABLE_COLUMNS = (
     ("score", ("自评得分", "评价得分", "得分")),
     ("grade", ("等级", "等次", "评价结果")),
 )
+_QUALIFIER = re.compile(r"^(?:全年|年度|本年|当年|实际|自评|评价|绩效|综合)+")  # 全年执行数, 自评等级
 
 
 def _project_columns(row: Row) -> dict[int, tuple[str, str]] | None:
@@ -176,9 +177,13 @@ def _project_columns(row: Row) -> dict[int, tuple[str, str]] | None:
         label = vocab.norm_label(cell.text)
         if cell.inherited or not label or len(label) > 16:
             continue
+        bare = _QUALIFIER.sub("", label)
         for attr, words in _TABLE_COLUMNS:
-            matches = (word in label for word in words) if attr == "rate" else map(label.startswith, words)
-            if any(matches) and attr not in {a for a, _ in found.values()}:
+            if attr == "rate":
+                matches = any(word in label for word in words)
+            else:
+                matches = label.startswith(words) or (bare != label and bare.startswith(words))
+            if matches and attr not in {a for a, _ in found.values()}:
                 found[cell.col] = (attr, "元" if re.search(r"[(（]元[)）]", label) else "万元")
                 break
     attrs = {attr for attr, _ in found.values()}
