@@ -30,12 +30,7 @@ from test_realistic_layouts import compare
 FIXTURES = Path(__file__).parent / "fixtures" / "office3"
 NAMES = sorted([*specs.XLSX, *specs.DOCX, *specs.XLS])
 # Gaps not closed yet: (test, fixture) → why it fails. Strict: a fix makes the test pass and must remove it here.
-XFAIL: dict[tuple[str, str], str] = {
-    ("extract", "docx_report_table"): (
-        "parse/report.py reads a project table's columns by prefix: 全年执行数（万元） and 自评等级 match no column,"
-        " so the listed projects lose executed and grade"
-    ),
-}
+XFAIL: dict[tuple[str, str], str] = {}
 
 
 def _cases(test: str) -> list[Any]:
@@ -312,3 +307,18 @@ def test_the_ticked_grade_option_is_the_grade(grade_row: str, grade: str | None)
     )
     (form,) = parse_source(read_bytes(text.encode("utf-8"), "t.txt"))
     assert form.grade == grade
+
+
+def test_several_label_value_fields_on_one_line_are_each_read() -> None:
+    """项目名称：…  实施单位：… typed on one line (a Word paragraph set out with tabs): each field takes its own
+    value, not the rest of the line."""
+    from jixiao.parse import parse_source
+
+    blocks = [
+        build.P("项目支出绩效自评表"),
+        build.P("项目名称：送戏下乡\t\t实施单位：鹤鸣市文化馆"),
+        build.P("主管部门：鹤鸣市文化广电旅游局\t\t金额单位：万元"),
+        build.Table([["三级指标", "年度指标值", "实际完成值", "分值"], ["演出场次", "≥120场", "124场", "20"]]),
+    ]
+    (form,) = parse_source(read_docx(build.docx_bytes(blocks), "t.docx"))
+    assert (form.project, form.implementer, form.department) == ("送戏下乡", "鹤鸣市文化馆", "鹤鸣市文化广电旅游局")

@@ -29,6 +29,7 @@ _OPERATORS = frozenset(
     | {"不低于", "不高于", "不少于", "不超过"}
 )
 _WIDE_GAP = re.compile(r"[ \u3000\xa0]{2,}")
+_NEXT_LABEL = re.compile(r"\s+(?=[^\s:：]{1,12}[:：])")  # 项目名称：送戏下乡  实施单位：… on one line: the next label
 _UNIT_NOTE = re.compile(r"(?:单位\s*[:：]\s*|[（(]\s*)(万元|亿元|元)\s*[)）]?")
 
 
@@ -132,12 +133,7 @@ class ProjectParser:
 
     def _header_fields(self, row: Row) -> None:
         for index, cell in enumerate(row.cells):
-            inline = vocab.inline_header_field(cell.text) if "：" in cell.text or ":" in cell.text else None
-            if inline is not None and getattr(self.form, inline[0]) is None:
-                name, code = split_code(inline[1])
-                setattr(self.form, inline[0], name)
-                setattr(self.form, f"{inline[0]}_code", code)
-                self.form.provenance[inline[0]] = loc(row, cell)
+            if ("：" in cell.text or ":" in cell.text) and self._inline_fields(row, cell):
                 continue
             attr = vocab.header_field_of(cell.text)
             if attr is None or getattr(self.form, attr) is not None:
@@ -149,6 +145,22 @@ class ProjectParser:
             setattr(self.form, attr, name)
             setattr(self.form, f"{attr}_code", code)
             self.form.provenance[attr] = loc(row, found)
+
+    def _inline_fields(self, row: Row, cell: Cell) -> bool:
+        """Label and value in one cell (``项目名称：送戏下乡``), or several on one line (``项目名称：送戏下乡
+        实施单位：鹤鸣市文化馆``, a Word paragraph set out with tabs): each field its own value."""
+        found = False
+        for piece in _NEXT_LABEL.split(cell.text):
+            inline = vocab.inline_header_field(piece)
+            if inline is None:
+                continue
+            found = True
+            if getattr(self.form, inline[0]) is None:
+                name, code = split_code(inline[1])
+                setattr(self.form, inline[0], name)
+                setattr(self.form, f"{inline[0]}_code", code)
+                self.form.provenance[inline[0]] = loc(row, cell)
+        return found
 
     # ---- funds ----------------------------------------------------------------------------------
 
