@@ -71,6 +71,34 @@ def test_inline_labels_count_as_sections() -> None:
     assert _review(_report(lines), lines, "report.section_missing") == []
 
 
+PLAIN_HEADINGS = [
+    "2023年度职工书屋建设专项绩效自评报告",
+    "项目基本情况",
+    "该项目年初预算80万元，全年执行80万元。",
+    "绩效自评结论",
+    "经自评，该项目得分95分，评价等级为优。",
+    "产出指标",
+    "新建书屋12个。",
+    "存在的问题",
+    "部分书屋藏书更新不及时。",
+    "改进措施",
+    "建立藏书更新机制，每季度补充图书。",
+]
+
+
+def test_headings_without_numbers_count_as_sections() -> None:
+    assert _review(_report(PLAIN_HEADINGS), PLAIN_HEADINGS, "report.section_missing") == []
+    lines = PLAIN_HEADINGS[:7] + PLAIN_HEADINGS[9:]
+    findings = _review(_report(lines), lines, "report.section_missing")
+    assert [finding.expected for finding in findings] == ["存在的问题"]
+
+
+def test_an_unnumbered_subtitle_of_a_numbered_report_is_body_text() -> None:
+    lines = [*PROJECT_REPORT[:7], "存在的问题", "无。", *PROJECT_REPORT[9:]]
+    findings = _review(_report(lines), lines, "report.section_missing")
+    assert [finding.expected for finding in findings] == ["存在的问题"]
+
+
 def test_final_accounts_outline() -> None:
     lines = [
         "第一部分 部门概况",

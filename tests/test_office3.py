@@ -30,12 +30,7 @@ from test_realistic_layouts import compare
 FIXTURES = Path(__file__).parent / "fixtures" / "office3"
 NAMES = sorted([*specs.XLSX, *specs.DOCX, *specs.XLS])
 # Gaps not closed yet: (test, fixture) → why it fails. Strict: a fix makes the test pass and must remove it here.
-XFAIL: dict[tuple[str, str], str] = {
-    ("review", "docx_report_plain_headings"): (
-        "checks/reports.py finds a report's sections by numbered headings and inline labels only: headings set"
-        " as 标题 1 / 标题 2 paragraphs with no number give report.section_missing x4"
-    ),
-}
+XFAIL: dict[tuple[str, str], str] = {}
 
 
 def _cases(test: str) -> list[Any]:

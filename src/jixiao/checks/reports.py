@@ -114,6 +114,30 @@ def headings(text: ReportText) -> list[Heading]:
 
 
 def _find_headings(text: ReportText) -> list[Heading]:
+    found = _numbered_headings(text)
+    if not any(heading.level <= 1 for heading in found):
+        found = sorted(found + _plain_headings(text), key=lambda heading: heading.index)
+    return found
+
+
+_PLAIN_HEADING_MAX = 16
+_NOT_A_HEADING = re.compile(r"[\d，,。；;：:、！？!?（(]")
+
+
+def _plain_headings(text: ReportText) -> list[Heading]:
+    """Section titles with no number: a line of a few words naming an outline section (项目基本情况,
+    存在的问题), as a report whose headings are Word 标题 paragraphs reads. Looked for only when the
+    report has no top-level numbered heading, so a numbered report's own subtitles stay body text."""
+    found = []
+    for index, (line, content) in enumerate(text.lines[1:], start=1):
+        if len(content) > _PLAIN_HEADING_MAX or _NOT_A_HEADING.search(content):
+            continue
+        if _SECTION_WORDS.search(content):
+            found.append(Heading(index, line, 1, 0, content.strip(), ""))
+    return found
+
+
+def _numbered_headings(text: ReportText) -> list[Heading]:
     found = []
     for index, (line, content) in enumerate(text.lines):
         match = _NUMBERING.match(content)
@@ -210,6 +234,7 @@ OUTLINES: dict[str, Outline] = {
     ),
 }
 
+_SECTION_WORDS = re.compile("|".join(dict.fromkeys(p for outline in OUTLINES.values() for _, p in outline.sections)))
 _EVALUATED = re.compile(r"自评|评价|绩效")
 _TABLE_TITLE = re.compile(r"^[^，。；]{0,30}(?:决算总表|决算表|决算明细表)$")
 
