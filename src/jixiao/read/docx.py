@@ -281,6 +281,7 @@ def _child_int(element: _Element, name: str, default: int) -> int:
     return default if found is None else found
 
 
+_MAX_STYLES = 200  # a document uses a few dozen paragraph styles; more is a crafted file, not searched further
 _USED_STYLE = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?pStyle\b[^>]*?\bval="([^"]{1,100})"')
 _STYLE_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?style>")
 _STYLE_NUM_ID = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?numId\b[^>]*?\bval="(\d{1,9})"')
@@ -303,7 +304,7 @@ def _style_lists(styles: bytes, document: bytes) -> dict[str, tuple[str, int]]:
     """Style id → (numId, level) for the paragraph styles the document uses that number their paragraphs
     (``numPr`` in the style or a style it is ``basedOn``)."""
     found: dict[str, tuple[str, int]] = {}
-    for raw in set(_USED_STYLE.findall(document)):
+    for raw in sorted(set(_USED_STYLE.findall(document)))[:_MAX_STYLES]:
         current: bytes | None = raw
         seen: set[bytes] = set()
         while current is not None and current not in seen and len(seen) < 20:
