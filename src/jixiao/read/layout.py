@@ -163,6 +163,7 @@ class Para:
     height: float
     page: int
     end_page: int = 0
+    first: Box | None = None  # its first run: the word a line above must lack room for to wrap onto it
 
     def __post_init__(self) -> None:
         self.end_page = self.end_page or self.page
@@ -639,12 +640,20 @@ def _edges(grid: Grid, by_group: dict[int, list[Box]]) -> tuple[list[float], lis
     return [room[g] for g in last], [[lead[g] for g in groups] for groups in grid.groups[: _REPEATED + 1]]
 
 
-_LEAD = re.compile(r"\s*(?:[\u2e80-\uffff]|[^\s\u2e80-\uffff]+)[，。、；：！？）》」』”’,.;:!?)\]}%]*")
+_UNIT = r"(?:[\u2e80-\uffff]|[^\s\u2e80-\uffff“”‘’]+)"  # a wide character, or a run of narrow ones
+_LEAD = re.compile(
+    r"\s*[（(《〈【「『“‘\[]*"  # opening punctuation keeps to what follows it,
+    + _UNIT
+    + r"(?:[，。、；：！？）》」』,.;:!?)\]}%]+"  # closing punctuation to what precedes it,
+    + r"|[“”‘’]+"  # and a quotation mark to both its neighbours (UAX #14, class QU)
+    + _UNIT
+    + r"?)*"
+)
 
 
 def _lead_width(box: Box) -> float:
     """The width of a box's first word: what a line must have room for to take it (a wide character, or a
-    run of narrow ones, with the punctuation no line may start with)."""
+    run of narrow ones, with the punctuation no line may end or start with around it)."""
     match = _LEAD.match(box.text)
     if match is None:
         return 0.0
@@ -757,7 +766,9 @@ def _blocks_from_lines(lines: list[_TextLine], page: int) -> list[Block]:
         text = "  ".join(_join_pieces(segment) for segment in line.segments)
         text = _WS.sub(" ", text).strip()
         if text:
-            blocks.append(Para(text, line.x0, line.top, line.x1, line.bottom, line.height, page))
+            blocks.append(
+                Para(text, line.x0, line.top, line.x1, line.bottom, line.height, page, first=line.segments[0][0])
+            )
         i += 1
     return blocks
 
@@ -858,36 +869,55 @@ _MARKER = re.compile(
 
 
 _SENTENCE_ENDS = ("。", "！", "？", "；", "：", "!", "?", ";", ":")
+_SPACED = 0.25  # line heights beyond the usual gap between wrapped lines that set a paragraph apart
+_FEW_GAPS = 8  # gaps between lines needed to tell the usual one
 
 
-def _continues(previous: Para, line: Para, left: float, right: float, same_page: bool, indents: bool) -> bool:
+def _continues(previous: Para, line: Para, left: float, right: float, same_page: bool, margins: _Margins) -> bool:
     """Whether ``line`` is the wrapped continuation of the paragraph ending with ``previous``.
 
     The previous line must run to the right margin and ``line`` must start at
     the left one. When the document indents its paragraphs' first lines, an
     unindented line is itself a sign of continuation, so a previous line a
     few characters short (a number that would not break, punctuation kept
-    off a line's start) still continues. A line that starts like a heading
-    or list item continues only after a line that truly reaches the margin
-    and does not end a sentence, and never in a document without indents.
+    off a line's start) still continues; without indents, a line continues
+    when the line above had no room for its first word. A line that starts
+    like a heading or list item continues only after a line that does not
+    end a sentence and truly reaches the margin (in a document without
+    indents: had no room for the marker). A line further below than the
+    document's wrapped lines stand apart (a paragraph's spacing) starts afresh.
     """
     if abs(line.height - previous.height) > 0.25 * max(line.height, previous.height):
         return False
     if line.x0 > left + 0.8 * line.height:
         return False
-    if same_page and line.top - previous.bottom > 1.0 * previous.height:
+    if same_page and line.top - previous.bottom > min(
+        1.0 * previous.height, margins.leading + _SPACED * previous.height
+    ):
         return False
+    indents = margins.indents
     marked = _MARKER.match(line.text) is not None
-    if marked and (not indents or previous.text.rstrip().endswith(_SENTENCE_ENDS)):
+    if marked and previous.text.rstrip().endswith(_SENTENCE_ENDS):
         return False  # a heading or list item after a finished sentence starts afresh, margin or not
+    room = right - previous.x1
+    if marked and not indents:
+        return room < _first_word(line)  # only where the marker could not fit on the line above
     slack = 4.0 if indents and not marked else 0.9
-    return previous.x1 >= right - slack * previous.height
+    if room <= slack * previous.height:
+        return True
+    # A word goes to the next line only when it does not fit: a line ragged by a long number or Latin word.
+    return not marked and room < _first_word(line) + _SLACK * previous.height
+
+
+def _first_word(line: Para) -> float:
+    return _lead_width(line.first) if line.first is not None else 0.0
 
 
 @dataclass(slots=True)
 class _Margins:
     edges: dict[int, tuple[float, float]]  # page → text left and right edges
     indents: bool  # paragraphs start with an indented first line
+    leading: float = float("inf")  # the usual gap between a paragraph's wrapped lines (unknown: inf)
 
 
 def _margins(pages: Sequence[Page]) -> _Margins:
@@ -916,9 +946,13 @@ def _margins(pages: Sequence[Page]) -> _Margins:
             rights.append(max(reach))
     edges: dict[int, tuple[float, float]] = {}
     indented = total = 0
+    gaps: list[float] = []
     for page in pages:
         if page.number not in found:
             continue
+        for upper, lower in itertools.pairwise(page.blocks):
+            if isinstance(upper, Para) and isinstance(lower, Para) and abs(upper.height - lower.height) <= 1.0:
+                gaps.append(lower.top - upper.bottom)
         left, right, full = found[page.number]
         lefts, rights = usual.get(round(page.width), ([], []))
         if lefts:
@@ -931,7 +965,9 @@ def _margins(pages: Sequence[Page]) -> _Margins:
         paras = [block for block in page.blocks if isinstance(block, Para)]
         total += len(paras)
         indented += sum(1 for p in paras if 1.0 * p.height <= p.x0 - left <= 3.0 * p.height)
-    return _Margins(edges, indented >= 3 and indented >= 0.05 * total)
+    gaps.sort()
+    leading = gaps[len(gaps) // 4] if len(gaps) >= _FEW_GAPS else float("inf")
+    return _Margins(edges, indented >= 3 and indented >= 0.05 * total, leading)
 
 
 def _same_columns(first: Table, second: Table) -> list[float] | None:
@@ -1086,7 +1122,7 @@ def _flatten(pages: Sequence[Page]) -> list[Block]:
                 follows = same_page or (index == 0 and previous.end_page == page.number - 1)
                 left, _ = margins.edges.get(page.number, (block.x0, block.x1))
                 _, right = margins.edges.get(previous.end_page, (previous.x0, previous.x1))
-                if follows and _continues(previous, block, left, right, same_page, margins.indents):
+                if follows and _continues(previous, block, left, right, same_page, margins):
                     previous.text = join_wrapped(previous.text, block.text)
                     previous.x1, previous.bottom, previous.end_page = block.x1, block.bottom, page.number
                     continue
