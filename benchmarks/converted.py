@@ -68,7 +68,7 @@ def _remap(pred: dict[str, Any], mapped: list[int]) -> None:
 def run(fmt: str, sources: list[Path], work: Path, verbose: bool) -> None:
     files = dumpfiles.convert(sources, fmt, work / "files")
     out = work / "pred"
-    out.mkdir()
+    out.mkdir(exist_ok=True)
     for source, path in zip(sources, files, strict=True):
         document = review_file(path)
         pred = document_to_dict(document)
