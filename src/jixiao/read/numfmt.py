@@ -572,7 +572,7 @@ _XF_INDEX = struct.Struct("<H")
 _NUMBER_CELLS = frozenset({_NUMBER, _RK, _MULRK, _FORMULA})
 
 
-def _records(stream: bytes, offset: int) -> list[tuple[int, int, int]]:
+def biff_records(stream: bytes, offset: int) -> list[tuple[int, int, int]]:
     """(type, start, end) of each record from ``offset`` to the end of its substream (its EOF included)."""
     found = []
     head = _HEAD.unpack_from
@@ -602,7 +602,7 @@ def xls_shown_cells(stream: bytes) -> ShownCells:
     xf_formats: list[int] = []
     sheets: list[tuple[str, int]] = []
     try:
-        for kind, start, end in _records(stream, 0):
+        for kind, start, end in biff_records(stream, 0):
             if kind == _FORMAT and end - start >= 5:
                 number, count = struct.unpack_from("<HH", stream, start)
                 codes[number] = _biff_string(stream, start + 4, count)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import struct
 
-from jixiao.read.numfmt import Hidden
+from jixiao.read.numfmt import Hidden, biff_records
 
 __all__ = ["xls_hidden_cells"]
 
@@ -17,22 +17,6 @@ _EOF, _SHEET, _ROW, _COLINFO = 0x000A, 0x0085, 0x0208, 0x007D
 _HEAD = struct.Struct("<HH")
 _ROW_HIDDEN = 0x0020
 _MAX_COLUMNS = 256  # BIFF8 has 256 columns
-
-
-def _records(stream: bytes, offset: int) -> list[tuple[int, int, int]]:
-    """(type, start, end) of each record from ``offset`` to the end of its substream."""
-    found = []
-    size = len(stream)
-    while offset + 4 <= size:
-        kind, length = _HEAD.unpack_from(stream, offset)
-        start = offset + 4
-        offset = start + length
-        if offset > size:
-            break
-        found.append((kind, start, offset))
-        if kind == _EOF:
-            break
-    return found
 
 
 def _sheet_hidden(stream: bytes, position: int) -> tuple[frozenset[int], frozenset[int]]:
@@ -63,7 +47,7 @@ def xls_hidden_cells(stream: bytes) -> Hidden:
     """Per worksheet name, its hidden rows and columns (0-based); ``{}`` for a stream that cannot be walked."""
     found: Hidden = {}
     try:
-        for kind, start, end in _records(stream, 0):
+        for kind, start, end in biff_records(stream, 0):
             if kind != _SHEET or end - start < 8:
                 continue
             position, _state, sheet_type, count = struct.unpack_from("<IBBB", stream, start)
