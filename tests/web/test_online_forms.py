@@ -109,7 +109,8 @@ def test_a_blank_form_has_the_national_rows_and_is_kept_as_text(store: Store, ac
     assert len(rows) == 9
     assert model.funds.weight == Decimal(10)  # the national 预算执行率 weight
     assert content.decode("utf-8").splitlines() == lines
-    assert PROJECT in lines[model.line - 1] or any(PROJECT in line for line in lines[:4])
+    assert model.line == 1 and lines[0] == "项目支出绩效自评表"
+    assert [line.split("\t")[-1] for line in lines if line.startswith("项目名称")] == [PROJECT]
     for row in rows:
         assert row.level2 in lines[row.line - 1]  # each row's line is the row as written
     with store.read() as session:

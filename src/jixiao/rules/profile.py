@@ -188,6 +188,7 @@ def load_profile(name: str, year: int | None = None) -> Profile:
     return resolved
 
 
+@lru_cache(maxsize=64)
 def profile_title(name: str) -> str:
     """What a profile is called in the interface: ``安徽省``, ``全国（财政部默认）``."""
     title = _raw(name).get("title")

@@ -13,6 +13,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from jixiao.model import DepartmentForm, Document, ProjectForm
+from jixiao.pipeline import review_source
 from jixiao.read.source import Source
 from jixiao.render.forms.build import build_pages
 from jixiao.render.forms.templates import template_for
@@ -107,6 +108,28 @@ def create_department_form(
     return _store_new(store, actor, document, unit)
 
 
+def create_form(
+    store: Store,
+    actor: Principal,
+    kind: str,
+    year: int,
+    project: str = "",
+    department: str = "",
+    profile: str | None = None,
+) -> int:
+    """Create a blank form of ``kind`` (``project`` or ``department``) and give its form id."""
+    if kind == "department":
+        result = create_department_form(store, actor, year, department, profile)
+    else:
+        result = create_project_form(store, actor, project, year, department, profile)
+    if not result.ok or result.document_id is None:
+        raise Invalid(result.message)
+    with store.read() as session:
+        form_id = session.scalar(select(StoredForm.id).where(StoredForm.document_id == result.document_id))
+    assert form_id is not None
+    return form_id
+
+
 def _check_year(year: int) -> None:
     if not 2000 <= year <= 2100:
         raise Invalid(f"年度“{year}”不在 2000–2100 之间")
@@ -117,8 +140,6 @@ def _store_new(store: Store, actor: Principal, document: Document, unit: str) ->
     filename = document.source
     lines = place_lines(document)
     source = Source(path=filename, lines=lines, format=ONLINE)
-    from jixiao.pipeline import review_source
-
     review_source(document, source, document.profile)
     return store_document(store, encode(lines), filename, actor, document, source, unit, unit, action="create")
 

@@ -18,12 +18,12 @@ from sqlalchemy import select
 from starlette.responses import Response
 
 from jixiao.read import MAX_BYTES
-from jixiao.store.access import Invalid, Principal, Refused
+from jixiao.store.access import Principal, Refused
 from jixiao.store.dashboard import charts
 from jixiao.store.editing import decide_finding, edit_form, field_label, set_state
 from jixiao.store.importer import ImportResult, import_file
 from jixiao.store.models import Department, StoredForm
-from jixiao.store.online import create_department_form, create_project_form
+from jixiao.store.online import create_form
 from jixiao.store.queries import Filters, Listing, list_documents, list_findings, list_forms
 from jixiao.store.users import token_principal
 from jixiao.web.common import LoginRequired, store_of
@@ -291,15 +291,10 @@ def form(request: Request, actor: Actor, form_id: int) -> Response:
     "同一部门同一年度同一项目（或部门整体表）只能有一张。",
 )
 def new_form(request: Request, actor: Actor, body: NewFormRequest) -> Response:
-    if body.kind == "department":
-        result = create_department_form(store_of(request), actor, body.year, body.department, body.profile)
-    else:
-        result = create_project_form(store_of(request), actor, body.project, body.year, body.department, body.profile)
-    if not result.ok or result.document_id is None:
-        raise Invalid(result.message)
+    form_id = create_form(store_of(request), actor, body.kind, body.year, body.project, body.department, body.profile)
     with store_of(request).read() as session:
-        form_id = session.scalar(select(StoredForm.id).where(StoredForm.document_id == result.document_id))
-    return _json({"form_id": form_id, "document_id": result.document_id, "message": result.message})
+        document_id = session.scalar(select(StoredForm.document_id).where(StoredForm.id == form_id))
+    return _json({"form_id": form_id, "document_id": document_id})
 
 
 @router.patch(

@@ -13,6 +13,7 @@ from starlette.responses import HTMLResponse
 
 from jixiao.store.access import Principal, Refused
 from jixiao.store.db import Store
+from jixiao.store.editing import FUNDS_COLUMNS, FUNDS_ROWS, OVERALL_FUNDS
 from jixiao.store.models import FINDING_LABELS, ROLE_LABELS, STATE_LABELS
 from jixiao.store.queries import KIND_LABELS, SEVERITY_LABELS
 from jixiao.store.users import session_principal
@@ -125,4 +126,7 @@ TEMPLATES.env.globals.update(
     FINDING_LABELS=FINDING_LABELS,
     SEVERITY_LABELS=SEVERITY_LABELS,
     ROLE_LABELS=ROLE_LABELS,
+    FUNDS_ROWS=FUNDS_ROWS,
+    FUNDS_COLUMNS=FUNDS_COLUMNS,
+    OVERALL_FUNDS=OVERALL_FUNDS,
 )

@@ -20,11 +20,13 @@ from jixiao.parse.jsonin import document_from_dict
 from jixiao.read import MAX_BYTES
 from jixiao.read.source import ReadError
 from jixiao.render.html import review_html
+from jixiao.rules.profile import PROFILE_NAMES, profile_title
 from jixiao.store.access import Invalid, NotFound, Principal, Refused
 from jixiao.store.dashboard import charts, years_in_scope
 from jixiao.store.editing import decide_finding, draw_sample, edit_form, field_label, recheck, set_state
 from jixiao.store.importer import ImportResult, import_file
 from jixiao.store.models import ROLES, STATE_LABELS, Department, Sample, SampleItem, StoredDocument, StoredForm, User
+from jixiao.store.online import create_form
 from jixiao.store.queries import (
     AUDIT_COLUMNS,
     DOCUMENT_COLUMNS,
@@ -339,8 +341,6 @@ def report_draft(request: Request, actor: Actor, document_id: int, fmt: str) -> 
 
 
 def _new_form_page(request: Request, actor: Principal, error: str | None = None, **values: str) -> Response:
-    from jixiao.rules.profile import PROFILE_NAMES, profile_title
-
     with store_of(request).read() as session:
         departments = departments_in_scope(session, actor)
     profiles = [(name, profile_title(name)) for name in PROFILE_NAMES]
@@ -363,30 +363,25 @@ def new_form_page(request: Request, actor: Actor) -> Response:
 
 @router.post("/forms/new", dependencies=CSRF)
 async def new_form(request: Request, actor: Actor) -> Response:
-    from jixiao.store.online import create_department_form, create_project_form
-
     _importer(actor)
     values = await _form(request)
     values.pop("csrf_token", None)
-    project, year_text = values.get("project", ""), values.get("year", "").strip()
-    department, profile = values.get("department", ""), values.get("profile", "") or None
+    year_text = values.get("year", "").strip()
     try:
         if not year_text.isdigit():
             raise Invalid(f"年度“{year_text}”不是有效的年份")
-        if values.get("kind") == "department":
-            result = await run_in_threadpool(
-                create_department_form, store_of(request), actor, int(year_text), department, profile
-            )
-        else:
-            result = await run_in_threadpool(
-                create_project_form, store_of(request), actor, project, int(year_text), department, profile
-            )
+        form_id = await run_in_threadpool(
+            create_form,
+            store_of(request),
+            actor,
+            values.get("kind", "project"),
+            int(year_text),
+            values.get("project", ""),
+            values.get("department", ""),
+            values.get("profile", "") or None,
+        )
     except Invalid as error:
         return _new_form_page(request, actor, str(error), **values)
-    if not result.ok or result.document_id is None:
-        return _new_form_page(request, actor, result.message, **values)
-    with store_of(request).read() as session:
-        form_id = session.scalar(select(StoredForm.id).where(StoredForm.document_id == result.document_id))
     return RedirectResponse(f"/forms/{form_id}", status_code=303)
 
 
