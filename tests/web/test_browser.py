@@ -294,4 +294,16 @@ def test_a_form_filled_in_online(browser: Browser, server: str, store: Store, ac
     page.get_by_role("button", name="删除第2行").click()
     expect(rows).to_have_count(9)
     shot(page, "online_form", backend)
+
+    # started under the wrong project: the filer deletes it, after a confirmation that can be declined
+    page.locator("p.crumbs a").first.click()
+    page.get_by_text("删除此文件").click()
+    page.get_by_label("删除原因").fill("项目名称填错，重新新建")
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.get_by_role("button", name="删除", exact=True).click()
+    expect(page.locator("details.danger-zone")).to_be_visible()
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="删除", exact=True).click()
+    expect(page.locator(".alert-ok")).to_contain_text("已删除“职工书屋建设")
+    expect(page.locator("table.list tbody")).not_to_contain_text("职工书屋建设")
     filer.close()

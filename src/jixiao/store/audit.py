@@ -12,6 +12,7 @@ from jixiao.store.models import AuditEntry
 ACTION_LABELS = {
     "import": "导入文档",
     "create": "在线新建自评表",
+    "delete": "删除文档",
     "edit": "修改数值",
     "state": "变更状态",
     "decide": "审核问题",

@@ -93,9 +93,22 @@ class Store:
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
         with self.engine.connect() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
-            connection.commit()
+            # SQLite rebuilds a table to change it; with foreign keys on, dropping the old table would
+            # delete every row that refers to it. The pragma only takes effect outside a transaction.
+            raw = connection.connection.dbapi_connection if self.is_sqlite else None
+            if raw is not None:
+                raw.execute("PRAGMA foreign_keys=OFF")
+            try:
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+                connection.commit()
+                if raw is not None:
+                    broken = raw.execute("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise RuntimeError(f"迁移后外键不一致：{broken[:5]}")
+            finally:
+                if raw is not None:
+                    raw.execute("PRAGMA foreign_keys=ON")
         self.analyze()
 
     def analyze(self) -> None:

@@ -130,6 +130,7 @@ class StoredDocument(Base):
     __table_args__ = (
         UniqueConstraint("department_id", "sha256", name="uq_documents_department_sha256"),
         Index("ix_documents_facets", "department_id", "year", "error_count"),
+        {"sqlite_autoincrement": True},  # a deleted document's id is never given again (migration 0003)
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -197,6 +198,7 @@ class StoredForm(Base):
         Index("ix_forms_department_year", "department_id", "year"),
         Index("ix_forms_kind_document", "kind", "document_id"),
         Index("ix_forms_grade_document", "grade", "document_id"),
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -20,6 +20,7 @@ from starlette.responses import Response
 from jixiao.read import MAX_BYTES
 from jixiao.store.access import Principal, Refused
 from jixiao.store.dashboard import charts
+from jixiao.store.deletion import delete_document
 from jixiao.store.editing import decide_finding, edit_form, field_label, set_state
 from jixiao.store.importer import ImportResult, import_file
 from jixiao.store.models import Department, StoredForm
@@ -205,6 +206,29 @@ def document(request: Request, actor: Actor, document_id: int) -> Response:
                 "data": stored.data,
             }
         )
+
+
+@router.delete(
+    "/documents/{document_id}",
+    summary="删除文档",
+    description="删除文档及其表单、指标行和审核问题，删除原因记入审计日志。填报人只能删除各表均为草稿或退回的本部门文档；"
+    "已送审或通过的须由管理员删除；表被抽查抽中的文档不能删除。",
+)
+async def remove_document(
+    request: Request,
+    actor: Actor,
+    document_id: int,
+    reason: Annotated[str, Query(description="删除原因（必填）")] = "",
+) -> Response:
+    deleted = await run_in_threadpool(delete_document, store_of(request), actor, document_id, reason)
+    return _json(
+        {
+            "deleted": deleted.document_id,
+            "filename": deleted.filename,
+            "forms": deleted.forms,
+            "findings": deleted.findings,
+        }
+    )
 
 
 def _finding(finding: Any) -> dict[str, Any]:

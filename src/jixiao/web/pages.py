@@ -23,6 +23,7 @@ from jixiao.render.html import review_html
 from jixiao.rules.profile import PROFILE_NAMES, profile_title
 from jixiao.store.access import Invalid, NotFound, Principal, Refused
 from jixiao.store.dashboard import charts, years_in_scope
+from jixiao.store.deletion import delete_document, deleted_filename
 from jixiao.store.editing import decide_finding, draw_sample, edit_form, field_label, recheck, set_state
 from jixiao.store.importer import ImportResult, import_file
 from jixiao.store.models import ROLES, STATE_LABELS, Department, Sample, SampleItem, StoredDocument, StoredForm, User
@@ -172,10 +173,12 @@ def _list_page(request: Request, actor: Actor, kind: str, fmt: str | None) -> Re
         with store_of(request).read() as session:
             listing = lister(session, actor, filters, export=True)
         return download(chosen, title, columns, listing.rows, {"filters": filters.active(), "total": listing.total})
+    deleted = request.query_params.get("deleted", "") if kind == "documents" else ""
     with store_of(request).read() as session:
         listing = lister(session, actor, filters, export=False)
         departments = departments_in_scope(session, actor)
         years = years_in_scope(session, actor)
+        removed = deleted_filename(session, actor, int(deleted)) if deleted.isdigit() and len(deleted) < 10 else None
     return render(
         request,
         f"{kind}.html",
@@ -185,6 +188,7 @@ def _list_page(request: Request, actor: Actor, kind: str, fmt: str | None) -> Re
         departments=departments,
         years=years,
         kind=kind,
+        removed=removed,
     )
 
 
@@ -256,6 +260,13 @@ def original(request: Request, actor: Actor, document_id: int) -> Response:
         document = stored_document(session, actor, document_id)
         content = document.content
     return attachment(content, document.filename, "application/octet-stream")
+
+
+@router.post("/documents/{document_id:int}/delete", dependencies=CSRF)
+async def document_delete(request: Request, actor: Actor, document_id: int) -> Response:
+    values = await _form(request)
+    await run_in_threadpool(delete_document, store_of(request), actor, document_id, values.get("reason", ""))
+    return RedirectResponse(f"/documents?deleted={document_id}", status_code=303)
 
 
 def _reviewed(request: Request, actor: Principal, document_id: int) -> tuple[StoredDocument, Document]:

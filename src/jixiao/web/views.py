@@ -14,6 +14,7 @@ from jixiao.render.html import FUND_ROW_LABELS, canonical_field, row_of, values_
 from jixiao.rules.profile import Profile, load_profile, profile_for
 from jixiao.rules.scoring import Explanation, explain_form
 from jixiao.store.access import NOT_FOUND, NotFound, Principal
+from jixiao.store.deletion import may_delete
 from jixiao.store.documents import rebuild
 from jixiao.store.editing import EDITABLE_STATES, FRAMEWORK_FIELDS, FUNDS_ROWS, PROJECT_FIELDS
 from jixiao.store.models import AuditEntry, Department, StoredDocument, StoredFinding, StoredForm, User
@@ -178,6 +179,7 @@ class DocumentView:
     marks: dict[int, str]
     titles: dict[str, str]
     may_review: bool
+    may_delete: bool
 
 
 def document_view(session: Session, actor: Principal, document_id: int) -> DocumentView:
@@ -209,6 +211,7 @@ def document_view(session: Session, actor: Principal, document_id: int) -> Docum
         marks=marks,
         titles=check_titles(),
         may_review=actor.may_review(document.department_id),
+        may_delete=may_delete(actor, document.department_id, [form.status for form in forms]),
     )
 
 

@@ -34,6 +34,14 @@
     if (match) { highlightLine(match[1], true); }
   }
 
+  /* a form that destroys something asks first: data-confirm holds the question */
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form instanceof HTMLFormElement && form.hasAttribute("data-confirm") && !window.confirm(form.getAttribute("data-confirm"))) {
+      event.preventDefault();
+    }
+  });
+
   document.addEventListener("change", function (event) {
     var target = event.target;
     if (target instanceof HTMLSelectElement && target.hasAttribute("data-autosubmit") && target.form) {
