@@ -78,7 +78,7 @@ PROJECT_TITLE: Final = re.compile(
     r"(项目支出|项目|转移支付(?:区域)?|专项资金?)绩效(自评表?|目标完成情况表|评价表|自评结果表)$"
 )
 DEPARTMENT_TITLE: Final = re.compile(r"部门整体(支出)?绩效(自评表?|评价表|目标完成情况表)$")
-REPORT_TITLE: Final = re.compile(r"(报告|总结|决算说明|决算情况说明|自评情况)$")
+REPORT_TITLE: Final = re.compile(r"(报告|总结|决算说明|决算情况说明|自评情况|(?:部门|单位)决算)$")
 PART_HEADING: Final = re.compile(
     r"^(第[一二三四五六七八九十\d]+部分|[一二三四五六七八九十]+、|\d+[、.．]|[（(][一二三四五六七八九十\d]+[)）])"
 )

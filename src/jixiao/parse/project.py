@@ -31,6 +31,10 @@ _OPERATORS = frozenset(
 _WIDE_GAP = re.compile(r"[ \u3000\xa0]{2,}")
 _NEXT_LABEL = re.compile(r"\s+(?=[^\s:：]{1,12}[:：])")  # 项目名称：送戏下乡  实施单位：… on one line: the next label
 _UNIT_NOTE = re.compile(r"(?:单位\s*[:：]\s*|[（(]\s*)(万元|亿元|元)\s*[)）]?")
+# A goal line that carries its label: 预期目标：…, 实际完成情况：….
+_INLINE_GOAL = re.compile(
+    "^(" + "|".join(sorted((*vocab.GOAL_EXPECTED, *vocab.GOAL_ACTUAL), key=len, reverse=True)) + r")\s*[:：]\s*(\S.*)$"
+)
 
 
 def _is_header_label(text: str) -> bool:
@@ -313,8 +317,18 @@ class ProjectParser:
         return True
 
     def _labelled_goal(self, row: Row) -> bool:
-        """Goals written as two labelled rows (``预期目标 | …`` then ``实际完成情况 | …``)."""
+        """Goals written as two labelled rows (``预期目标 | …`` then ``实际完成情况 | …``), or as two
+        lines that carry label and text together (``预期目标：…`` then ``实际完成情况：…``)."""
         for index, cell in enumerate(row.cells):
+            inline = _INLINE_GOAL.match(cell.text.strip())
+            if inline is not None:
+                label = vocab.bare_label(inline.group(1))
+                side = "expected" if label in vocab.GOAL_EXPECTED else "actual"
+                said = value_text(inline.group(2))
+                if side in self.labelled_goals or said is None:
+                    return False
+                self.labelled_goals[side] = (said, row, cell)
+                return True
             key = vocab.bare_label(cell.text)
             field = "expected" if key in vocab.GOAL_EXPECTED else "actual" if key in vocab.GOAL_ACTUAL else None
             if field is None:

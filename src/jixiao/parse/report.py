@@ -48,6 +48,13 @@ _PROJECT_TITLE = re.compile(r"^(.+?)(?:项目)?(?:支出)?(?:绩效)?(?:自评|�
 _YEAR_PREFIX = re.compile(r"^\s*(?:关于)?\s*\d{4}\s*年度?\s*")
 _CONTEXT_WORDS = ("项目", "转移支付", "专项")
 
+# An amount right after a change verb is the change, not a level: 年中调整增加35.20万元, 追加预算112万元.
+_CHANGE_LEAD = re.compile(r"(?:增加|减少|追加|追减|调增|调减|核减|压减|增长|下降)了?(?:预算|资金|经费)?$")
+# A clause spanning several years (2021—2023年累计安排) does not give the evaluated year's figure.
+_YEAR_SPAN = re.compile(r"\d{4}\s*年?\s*[—–\-－~～至到]\s*\d{4}")
+# A sentence about one kind of spending (三公经费, 机关运行经费, 政府采购) is not the unit's budget line.
+_SPENDING_KIND = re.compile(r"三公|机关运行经费|政府采购|公务接待|公务用车|会议费|培训费|公用经费")
+
 _INITIAL_WORDS = ("年初",)
 _ADJUSTED_WORDS = ("调整",)
 _BUDGET_WORDS = ("预算", "安排", "拨入")
@@ -109,6 +116,8 @@ def _paragraphs(rows: list[Row]) -> list[_Text]:
 
 
 def _field_of(clause_before: str, clause_after: str) -> str | None:
+    if _CHANGE_LEAD.search(clause_before.rstrip()) or _YEAR_SPAN.search(clause_before):
+        return None
     if any(word in clause_before for word in _INITIAL_WORDS):
         return "initial"
     if any(word in clause_before for word in _ADJUSTED_WORDS):
@@ -166,6 +175,9 @@ _TABLE_COLUMNS = (
     ("score", ("自评得分", "评价得分", "得分")),
     ("grade", ("等级", "等次", "评价结果")),
 )
+# Score-table columns besides 产出 / 效益 / 满意度: the funds line and the evaluation framework's
+# level-1 names (财预〔2020〕10号附件2: 决策 / 过程 / 产出 / 效益; 财预〔2013〕53号: 投入 / 过程 / 产出 / 效果).
+_BREAKDOWN_NAMES = frozenset(("预算执行率", "预算执行", "决策", "过程", "投入", "产出", "效益", "效果", "满意度"))
 _QUALIFIER = re.compile(r"^(?:全年|年度|本年|当年|实际|自评|评价|绩效|综合)+")  # 全年执行数, 自评等级
 
 
@@ -209,6 +221,8 @@ class ReportParser:
         self.prefix = prefix
         self.paragraphs = _paragraphs(rows[1:] if title else rows)
         self.project_sentences: set[tuple[int, int]] = set()
+        self.section_owner: dict[int, ReportProject] = {}  # paragraph index → the listed project it is about
+        self.itemised: list[ReportProject] = []
         self.figures_cache: dict[int, list[tuple[int, _Figures]]] = {}
 
     def _sentence_figures(self, index: int) -> list[tuple[int, _Figures]]:
@@ -231,6 +245,7 @@ class ReportParser:
         else:
             self._listed_projects()
             self._table_projects()
+            self._table_project_sections()
             self._unit_budget()
         self._score_and_grade()
         self._score_table()
@@ -286,28 +301,50 @@ class ReportParser:
         self.form.projects.append(project)
 
     def _unit_budget(self) -> None:
-        """The unit's budget line: the first sentence stating an amount and its execution rate,
-        else the first stating a budget or spending amount."""
+        """The unit's budget line: the first sentence stating an amount and its execution rate, with
+        the budget and adjusted budget the sentences before it gave (預算安排 … 调整后预算 …, then
+        实际支出 …，执行率 …, perhaps under headings of their own); else the first sentence stating a
+        budget or spending amount. Sentences about projects or one kind of spending (三公经费,
+        政府采购) are not the unit's."""
         fallback: _Figures | None = None
+        pending = _Figures()
         for index in range(len(self.paragraphs)):
-            before: _Figures | None = None
             for offset, figures in self._sentence_figures(index):
                 if (index, offset) in self.project_sentences:
-                    before = None
+                    pending = _Figures()
                     continue
                 if not figures.found():
                     continue
+                if _SPENDING_KIND.search(self._sentence(index, offset)):
+                    continue
                 if figures.rate is not None:
-                    if figures.budget is None and figures.adjusted is None and before is not None:
-                        self._set_budget(before, ("budget", "adjusted"))  # 预算数 X 万元…。实际支出 Y 万元，执行率 Z%。
                     self._set_budget(figures)
+                    self._set_missing_budget(pending)
                     return
-                has_budget = figures.budget is not None or figures.adjusted is not None
-                before = figures if has_budget else None
+                for attr in ("initial", "budget", "adjusted"):
+                    value = getattr(figures, attr)
+                    if value is not None and getattr(pending, attr) is None:
+                        setattr(pending, attr, value)
+                        pending.lines[attr] = figures.lines[attr]
                 if fallback is None:
                     fallback = figures
         if fallback is not None:
             self._set_budget(fallback)
+
+    def _sentence(self, index: int, offset: int) -> str:
+        text = self.paragraphs[index].text
+        match = _SENTENCE.match(text, offset)
+        return match.group(0) if match else ""
+
+    def _set_missing_budget(self, before: _Figures) -> None:
+        """The budget and adjusted budget stated before the rate's sentence; 年初预算数 is the budget
+        when no other is given."""
+        budget = self.form.budget
+        for attr, source in (("budget", "budget"), ("adjusted", "adjusted"), ("budget", "initial")):
+            value = getattr(before, source)
+            if value is not None and getattr(budget, attr) is None:
+                setattr(budget, attr, value)
+                self.form.provenance[f"budget.{attr}"] = Loc(line=before.lines[source])
 
     def _set_budget(
         self, figures: _Figures, attrs: tuple[str, ...] = ("budget", "adjusted", "executed", "rate")
@@ -352,6 +389,40 @@ class ReportParser:
                 known.add(vocab.norm_label(name))
                 self.form.projects.append(project)
 
+    def _table_project_sections(self) -> None:
+        """A project the report's table lists may have a section of its own further on, under a
+        heading naming it (（三）某某项目): the section's figures fill what the table left blank,
+        and its score and grade are the project's."""
+        tabled = [p for p in self.form.projects if not any(p is owner for owner in self.section_owner.values())]
+        if not tabled:
+            return
+        for index, paragraph in enumerate(self.paragraphs):
+            level = vocab.heading_level(paragraph.text)
+            if level is None or index in self.section_owner:
+                continue
+            head = vocab.norm_label(vocab.NUMBERED_HEADING.sub("", paragraph.text, count=1))
+            named = [p for p in tabled if len(p.name) >= 2 and head.startswith(vocab.norm_label(p.name))]
+            if len(named) != 1:
+                continue
+            project = named[0]
+            for following in range(index, len(self.paragraphs)):
+                deeper = vocab.heading_level(self.paragraphs[following].text)
+                if following > index and deeper is not None and deeper <= level:
+                    break
+                self.section_owner[following] = project
+                self._missing_figures(project, following)
+
+    def _missing_figures(self, project: ReportProject, index: int) -> None:
+        for offset, figures in self._sentence_figures(index):
+            if not figures.found():
+                continue
+            self.project_sentences.add((index, offset))
+            for attr in ("initial", "budget", "executed", "rate"):
+                value = getattr(figures, attr)
+                if value is not None and getattr(project, attr) is None:
+                    setattr(project, attr, value)
+                    project.provenance[attr] = Loc(line=figures.lines[attr])
+
     def _listed_projects(self) -> None:
         headings: list[_Heading] = []
         context: _Heading | None = None
@@ -383,12 +454,32 @@ class ReportParser:
                     context = heading
                     group = "transfer" if "转移支付" in first_sentence else "project"
                 if current is not None and current.name and level == current_level:
+                    self.section_owner[index] = current
                     self._item_figures(current, index, paragraph, skip_first=_AMOUNT.search(first_sentence))
                     continue
             if current is not None:
+                self.section_owner[index] = current
                 self._item_figures(current, index, paragraph, skip_first=None)
             elif context is not None:
                 self._itemised(index, paragraph, group)
+        self._merge_itemised()
+
+    def _merge_itemised(self) -> None:
+        """A project a 其中 list names and a heading lists again is one project: the heading's, with
+        the list's figure where the heading's section gave none."""
+        listed = {
+            vocab.norm_label(p.name): p for p in self.form.projects if not any(p is item for item in self.itemised)
+        }
+        for item in self.itemised:
+            twin = listed.get(vocab.norm_label(item.name))
+            if twin is None:
+                continue
+            for attr in ("initial", "budget", "executed"):
+                value = getattr(item, attr)
+                if value is not None and getattr(twin, attr) is None:
+                    setattr(twin, attr, value)
+                    twin.provenance[attr] = item.provenance[attr]
+            self.form.projects = [p for p in self.form.projects if p is not item]
 
     @staticmethod
     def _item_name(first_sentence: str) -> str | None:
@@ -438,20 +529,27 @@ class ReportParser:
             total_sentence = text[total_start:total_end]
             if "项目" not in total_sentence:
                 continue
-            total_amount = None
-            for amount in _AMOUNT.finditer(total_sentence):
-                total_amount = amount
-            if total_amount is None:
+            amounts = list(_AMOUNT.finditer(total_sentence))
+            if not amounts:
                 continue
+            items = _list_items(text, match.end())
+            parts = [parse_amount(amount_text) for _, amount_text, _ in items]
+            total_amount = amounts[-1]
+            if parts and all(part is not None for part in parts):
+                summed = sum((part for part in parts if part is not None), Decimal(0))
+                total_amount = next((a for a in amounts if parse_amount(a.group(0)) == summed), total_amount)
             before = total_sentence[: total_amount.start()]
             clause = before[max((m.end() for m in _CLAUSE_SPLIT.finditer(before)), default=0) :]
             attr = _field_of(clause, "")
-            for name, amount_text, start in _list_items(text, match.end()):
+            for name, amount_text, start in items:
+                if name.endswith("项目") and len(name) > 4:
+                    name = name[: -len("项目")]
                 project = ReportProject(name=name, group=group, line=paragraph.line_at(start))
                 if attr in ("initial", "budget", "executed"):
                     setattr(project, attr, parse_amount(amount_text))
                     project.provenance[attr] = Loc(line=paragraph.line_at(start))
                 self.form.projects.append(project)
+                self.itemised.append(project)
             for offset, sentence in _sentences(paragraph):
                 if offset <= match.start() < offset + len(sentence):
                     self.project_sentences.add((index, offset))
@@ -459,30 +557,53 @@ class ReportParser:
     # ---- scores ---------------------------------------------------------------------------------
 
     def _score_and_grade(self) -> None:
+        """The report's total score and grade; a score or grade stated in a listed project's own
+        section, on its line, or in a clause naming it (其中某某项目自评等级为差) is that project's."""
         by_line = {project.line: project for project in self.form.projects}
-        for paragraph in self.paragraphs:
+        for index, paragraph in enumerate(self.paragraphs):
             text = paragraph.text
-            if self.form.total_score is None and "得分" in text:
+            section = self.section_owner.get(index)
+            if "得分" in text:
                 for match in _SCORE.finditer(text):
                     lead = _SCORE_LEAD.search(text, max(0, match.start() - 4), match.start())
                     assert lead is not None  # the pattern matches the empty string
                     value = parse_number(match.group(1))
-                    owner = by_line.get(paragraph.line_at(match.start()))
-                    if owner is not None and value is not None:
+                    if value is None:
+                        continue
+                    owner = section or by_line.get(paragraph.line_at(match.start())) or self._named(text, match.start())
+                    if owner is not None:
                         if owner.score is None:  # a listed project's own score, not the report's total
                             owner.score = value
                             owner.provenance["score"] = Loc(line=paragraph.line_at(match.start()))
                         continue
-                    if value is not None and (lead.group(1) or value >= 60):
+                    if self.form.total_score is None and (lead.group(1) or value >= 60):
                         self.form.total_score = value
                         self.form.provenance["total_score"] = Loc(line=paragraph.line_at(lead.start()))
                         break
-            if self.form.grade is None and "等" in text:
-                grade = _GRADE.search(text)
-                if grade:
-                    lead = _GRADE_LEAD.search(text, max(0, grade.start() - 2), grade.start())
-                    self.form.grade = grade.group(1)
-                    self.form.provenance["grade"] = Loc(line=paragraph.line_at(lead.start() if lead else grade.start()))
+            if "等" in text:
+                for grade in _GRADE.finditer(text):
+                    owner = section or self._named(text, grade.start())
+                    if owner is not None:
+                        if owner.grade is None:
+                            owner.grade = grade.group(1)
+                            owner.provenance["grade"] = Loc(line=paragraph.line_at(grade.start()))
+                        continue
+                    if self.form.grade is None:
+                        lead = _GRADE_LEAD.search(text, max(0, grade.start() - 2), grade.start())
+                        self.form.grade = grade.group(1)
+                        self.form.provenance["grade"] = Loc(
+                            line=paragraph.line_at(lead.start() if lead else grade.start())
+                        )
+                    break
+
+    def _named(self, text: str, position: int) -> ReportProject | None:
+        """The one listed project the clause before ``position`` names, when the report lists several."""
+        if len(self.form.projects) < 2:
+            return None
+        start = max(text.rfind(mark, 0, position) for mark in "，,；;。") + 1
+        clause = vocab.norm_label(text[start:position])
+        named = [p for p in self.form.projects if len(p.name) >= 2 and vocab.norm_label(p.name) in clause]
+        return named[0] if len(named) == 1 else None
 
     def _score_table(self) -> None:
         header: dict[int, str] | None = None
@@ -493,7 +614,7 @@ class ReportParser:
             names = {
                 cell.col: label
                 for cell, label in zip(row.cells, labels, strict=True)
-                if vocab.level1_of(label) or label in ("预算执行率", "预算执行")
+                if vocab.level1_of(label) or label in _BREAKDOWN_NAMES
             }
             if len(names) >= 2:
                 header = names

@@ -1,0 +1,136 @@
+"""Report and form parsing rules the third set of realistic documents (``fixtures/realistic3``) called
+for, each on the smallest input that needs it, with a near miss where the rule must not apply."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jixiao.pipeline import extract_source
+from jixiao.read import read_bytes
+from jixiao.render.jsonout import document_to_dict
+
+
+def _forms(text: str, name: str = "t.txt") -> list[dict[str, Any]]:
+    forms: list[dict[str, Any]] = document_to_dict(extract_source(read_bytes(text.encode("utf-8"), name)))["forms"]
+    return forms
+
+
+def _report(text: str, name: str = "t.txt") -> dict[str, Any]:
+    (form,) = [form for form in _forms(text, name) if form["kind"] == "report"]
+    return form
+
+
+_DEPT = "某市妇联2023年度部门整体支出绩效自评报告\n一、部门基本情况\n市妇联内设4个部门。\n二、部门预算执行情况\n"
+
+
+def test_budget_and_adjusted_budget_stated_paragraphs_before_the_rate() -> None:
+    text = _DEPT + (
+        "（一）预算安排\n部门预算总额1,586.32万元。年中追加专项资金112.00万元，调整后预算1,698.32万元。\n"
+        "（二）预算执行\n全年实际支出1,652.10万元，预算执行率97.28%。\n"
+    )
+    budget = _report(text)["budget"]
+    assert budget == {"budget": 1586.32, "adjusted": 1698.32, "executed": 1652.1, "rate": 0.9728}
+
+
+def test_a_change_is_not_the_adjusted_budget_and_the_initial_budget_is_the_budget() -> None:
+    text = _DEPT + (
+        "2023年年初预算数为462.80万元，年中调整增加35.20万元，调整后预算数为498.00万元。"
+        "全年实际支出481.56万元，预算执行率为96.70%。\n"
+    )
+    budget = _report(text)["budget"]
+    assert (budget["budget"], budget["adjusted"]) == (462.8, 498)
+
+
+def test_a_sentence_about_one_kind_of_spending_is_not_the_unit_budget_line() -> None:
+    text = (
+        "某市残联2023年度部门决算说明\n一、收入支出决算总体情况说明\n2023年度收入、支出总计均为3,128.46万元。\n"
+        "二、“三公”经费支出决算情况说明\n“三公”经费支出预算为10.00万元，支出决算为8.62万元，完成预算的86.2%。\n"
+    )
+    assert _report(text)["budget"] == {"budget": None, "adjusted": None, "executed": 3128.46, "rate": None}
+    # near miss: the unit's own sentence with a rate is still its budget line
+    text = text.replace("总计均为3,128.46万元。", "预算3,200.00万元，支出3,128.46万元，执行率97.76%。")
+    assert _report(text)["budget"]["rate"] == 0.9776
+
+
+def test_a_multi_year_cumulative_amount_is_not_the_years_budget() -> None:
+    text = (
+        "某市总工会2023年度职工疗休养补助资金绩效评价报告\n一、基本情况\n"
+        "2021—2023年累计安排补助资金2,416万元，2023年度安排860万元，较2022年的796万元增加64万元。"
+        "项目实际支出842.56万元，预算执行率97.97%。\n"
+    )
+    (project,) = _report(text)["projects"]
+    assert (project["budget"], project["executed"]) == (860, 842.56)
+
+
+_MULTI = (
+    "某县总工会2023年度项目支出绩效自评报告\n一、项目资金总体情况\n"
+    "纳入自评的项目共2个，全年预算安排150.00万元，实际支出146.00万元，预算执行率97.33%。"
+    "其中：困难职工帮扶项目100.00万元、职工文体活动项目50.00万元。\n"
+    "二、项目绩效目标完成情况\n（一）困难职工帮扶项目\n1.资金使用情况。项目全年支出98.00万元。\n"
+    "2.自评得分。该项目自评得分96分，等级为优。\n"
+    "（二）职工文体活动项目\n1.资金使用情况。项目全年预算50.00万元，实际支出48.00万元，执行率96%。\n"
+    "三、自评结论\n2个项目均完成年度绩效目标，其中职工文体活动项目自评等级为良。\n"
+)
+
+
+def test_a_list_names_projects_the_headings_list_again_once_with_the_total_its_parts_add_to() -> None:
+    report = _report(_MULTI)
+    names = [project["name"] for project in report["projects"]]
+    assert names == ["困难职工帮扶", "职工文体活动"]
+    first = report["projects"][0]
+    assert (first["budget"], first["executed"]) == (100, 98)  # the 其中 list itemises the budget, not the spending
+
+
+def test_a_score_or_grade_in_a_project_section_or_naming_a_project_is_that_projects() -> None:
+    report = _report(_MULTI)
+    first, second = report["projects"]
+    assert (first["score"], first["grade"]) == (96, "优")
+    assert second["grade"] == "良"
+    assert (report["total_score"], report["grade"]) == (None, None)
+    # near miss: the report's own score outside any project's section stays the report's
+    report = _report(_MULTI + "四、综合评价\n经综合评价，部门项目支出自评得分95分，等级为优。\n")
+    assert (report["total_score"], report["grade"]) == (95, "优")
+
+
+def test_a_tabled_projects_own_section_fills_what_the_table_left_blank() -> None:
+    text = (
+        "# 某区总工会2023年度项目支出绩效自评报告\n\n## 一、项目基本情况\n\n共实施项目2个。\n\n"
+        "| 项目名称 | 全年预算数（万元） | 全年执行数（万元） | 执行率 |\n|---|---|---|---|\n"
+        "| 职工书屋建设 | 32.00 | 31.60 | 98.75% |\n| 疗休养基地改造 | 25.00 | 0 | 0 |\n\n"
+        "## 二、绩效目标完成情况\n\n### （一）疗休养基地改造项目\n\n"
+        "该项目年初安排25.00万元，因故未能开工。自评等级为差。\n"
+    )
+    projects = _report(text, "t.md")["projects"]
+    assert projects[1]["name"] == "疗休养基地改造"
+    assert (projects[1]["initial"], projects[1]["grade"]) == (25, "差")
+    assert projects[0]["initial"] is None
+
+
+def test_a_score_table_of_the_evaluation_frameworks_level1_names() -> None:
+    text = (
+        "某市总工会2023年度帮扶资金绩效评价报告\n一、基本情况\n项目全年预算100万元。\n二、评价结论\n"
+        "指标\t决策\t过程\t产出\t效益\t合计\n分值\t15\t20\t35\t30\t100\n得分\t13.5\t17\t33\t28.5\t92\n"
+    )
+    assert _report(text)["score_breakdown"] == {"决策": 13.5, "过程": 17, "产出": 33, "效益": 28.5}
+
+
+def test_a_department_final_accounts_title_without_shuoming_is_a_title() -> None:
+    text = "雅江县总工会2023年度部门决算\n\n第一部分 部门概况\n一、基本职能\n负责维护职工合法权益。\n"
+    report = _report(text)
+    assert (report["title"], report["department"]) == ("雅江县总工会2023年度部门决算", "雅江县总工会")
+    # near miss: a part heading naming the 决算 is no title
+    text = "某县总工会2023年度部门决算\n\n第二部分 2023年度部门决算\n一、收入支出决算总体情况说明\n收入总计100万元。\n"
+    assert len(_forms(text)) == 1
+
+
+def test_goal_lines_that_carry_their_label() -> None:
+    text = (
+        "项目支出绩效自评表\n（2023年度）\n项目名称：法律援助\n"
+        "项目资金（万元）\t年初预算数\t全年预算数\t全年执行数\t分值\t执行率\t得分\n"
+        "年度资金总额\t10\t10\t10\t10\t100%\t10\n年度总体目标\n"
+        "预期目标：设立工作站40个。\n实际完成情况：设立工作站42个。\n"
+        "一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\n"
+        "产出指标\t数量指标\t工作站数\t≥40个\t42个\t90\t90\n"
+    )
+    (form,) = _forms(text)
+    assert form["goals"] == {"expected": "设立工作站40个。", "actual": "设立工作站42个。"}
