@@ -323,7 +323,68 @@ def test_change_that_disagrees_with_both_years() -> None:
 def test_change_that_agrees_or_names_one_year_only() -> None:
     text = report(
         "二、收入支出情况\n\n2023年支出120万元，2022年支出100万元，增加20万元，增长20%。"
-        "本年收入368.21万元，与上年相比，收入增加26.6万元，增长9.9%。"
+        "本年收入368.21万元，与上年相比，收入增加26.6万元，增长7.8%。"
         "机关运行经费由上年的50万元减少到本年的40万元，下降20%。"
     )
     assert review(text, "arith.change_mismatch") == []
+
+
+# ---- rules the third set of realistic documents called for ---------------------------------------
+
+
+def test_change_with_one_years_figure_implies_the_other() -> None:
+    """``支出86.42万元，比上年减少9.18万元，下降8.6%``: last year was 95.60, so the fall is 9.6%."""
+    text = report("二、机关运行经费\n\n机关运行经费支出86.42万元，比上年减少9.18万元，下降8.6%，主要是压减办公费。")
+    (found,) = review(text, "arith.change_mismatch")
+    assert found.line == line_of(text, "比上年减少9.18万元")
+    assert (found.expected, found.found) == ({"percent": -0.096}, {"percent": -0.086})
+    honest = report("二、机关运行经费\n\n机关运行经费支出86.42万元，比上年减少9.18万元，下降9.6%，主要是压减办公费。")
+    assert review(honest, "arith.change_mismatch") == []
+    # near miss: the change belongs to a part the sentence names after the figure
+    part = report("二、收入情况\n\n本年收入368.21万元，其中财政拨款收入增加26.6万元，增长9.9%。")
+    assert review(part, "arith.change_mismatch") == []
+
+
+def test_basic_and_project_spending_make_up_the_whole() -> None:
+    """A 其中 list of 基本支出 and 项目支出 that falls short of the spending it itemises."""
+    text = report(
+        "二、预算执行\n\n全年实际支出481.56万元，执行率96.70%。其中：基本支出326.40万元，项目支出145.16万元。"
+    )
+    (found,) = review(text, "arith.sum_mismatch")
+    assert (found.expected, found.found) == (Decimal("481.56"), Decimal("471.56"))
+    # near miss: a 其中 list of other parts may leave some out
+    some = report(
+        "二、预算执行\n\n全年实际支出481.56万元，执行率96.70%。其中：帮扶支出326.40万元，培训支出145.16万元。"
+    )
+    assert review(some, "arith.sum_mismatch") == []
+
+
+def test_year_after_words_naming_the_years_own_cycle_is_a_slip() -> None:
+    text = report("二、绩效目标完成情况\n\n对照年初设定的2022年度部门整体绩效目标，我会各项工作完成情况如下：")
+    (found,) = review(text, "year.mismatch")
+    assert (found.expected, found.found) == (2023, 2022)
+    # near miss: a comparison with last year's results names last year rightly
+    honest = report("二、绩效目标完成情况\n\n对照年初设定的2023年度部门整体绩效目标，全年完成情况好于2022年度。")
+    assert review(honest, "year.mismatch") == []
+
+
+def test_the_years_total_after_leiji_is_the_indicator_figure() -> None:
+    """``累计服务…人次`` in a year's report is the year's count; a span of years is another period."""
+    text = project_report("二、绩效目标完成情况\n\n全年累计培训一线职工460人次。")
+    (found,) = review(text, "text.table_mismatch")
+    assert found.found == {"培训一线职工人次": 460.0}
+    span = project_report("二、绩效目标完成情况\n\n2021—2023年累计培训一线职工1460人次。")
+    assert review(span, "text.table_mismatch") == []
+
+
+def test_claim_of_success_in_the_section_of_a_project_the_reports_table_lists() -> None:
+    text = (
+        "某区总工会2023年度项目支出绩效自评报告\n\n一、项目基本情况\n\n共实施项目2个。\n\n"
+        "项目名称\t全年预算数（万元）\t全年执行数（万元）\t执行率\n"
+        "职工书屋建设\t32.00\t31.60\t98.75%\n疗休养基地改造\t25.00\t0\t0\n\n"
+        "二、绩效目标完成情况\n\n（一）职工书屋建设项目\n\n项目绩效目标顺利完成。\n\n"
+        "（二）疗休养基地改造项目\n\n因故未能开工，资金未支出。项目绩效目标顺利完成。\n"
+    )
+    (found,) = review(text, "narrative.unsupported_claim")
+    assert found.field == "projects[1]"
+    assert found.line == text[: text.rindex("项目绩效目标顺利完成")].count("\n") + 1

@@ -505,6 +505,8 @@ def project_section(report: ReportForm, index: int, paragraphs: list[Paragraph])
         return None
     start = next((i for i, paragraph in enumerate(paragraphs) if project.line in paragraph.lines), None)
     if start is None:
+        start = _heading_naming(project, paragraphs)
+    if start is None:
         return None
     level = paragraphs[start].level
     if level is None:
@@ -518,6 +520,20 @@ def project_section(report: ReportForm, index: int, paragraphs: list[Paragraph])
             break
         section.append(paragraph)
     return section
+
+
+def _heading_naming(project: ReportProject, paragraphs: list[Paragraph]) -> int | None:
+    """The one heading whose words start with the project's name: the section of a project a report's
+    table lists (（三）某某项目 further on)."""
+    key = vocab.norm_label(name_key(project.name))
+    if len(key) < 2:
+        return None
+    found = [
+        index
+        for index, paragraph in enumerate(paragraphs)
+        if paragraph.level is not None and vocab.norm_label(HEADING.sub("", paragraph.text, count=1)).startswith(key)
+    ]
+    return found[0] if len(found) == 1 else None
 
 
 # ---- years --------------------------------------------------------------------------------------
@@ -554,6 +570,8 @@ _EXHAUSTIVE = ("分别为", "分别是", "具体为", "具体是", "明细为", 
 _NESTED = re.compile(r"其中|包括|分别")
 _SHARE = re.compile(r"^\s*(?:占比|占|比重|比例)")
 _OTHER = re.compile(r"(?:\d+\s*[、.])?\s*(?:其他|其它)")
+# Parts that together make up the whole by definition: spending by nature, basic spending by kind.
+_PARTITIONS = (("基本支出", "项目支出"), ("人员经费", "公用经费"))
 
 
 @dataclass(slots=True)
@@ -842,10 +860,20 @@ def _read_lists(form: Form, paragraphs: list[Paragraph]) -> list[ItemList]:
             item_list.exhaustive = (
                 exhaustive
                 or any(_OTHER.match(item.label) for item in items[1:])
+                or _partition(items)
                 or (len(shares) == len(items) and len(items) >= 2 and abs(share_sum - 1) <= Decimal("0.005"))
             )
             lists.append(item_list)
     return lists
+
+
+def _partition(items: list[Item]) -> bool:
+    """The items are the parts of a classification that make up the whole (基本支出 and 项目支出)."""
+    labels = [vocab.unquoted(item.label) for item in items]
+    return any(
+        len(labels) == len(parts) and all(label.endswith(part) for label, part in zip(labels, parts, strict=True))
+        for parts in _PARTITIONS
+    )
 
 
 def _named_total(

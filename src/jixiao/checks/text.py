@@ -95,6 +95,8 @@ _NOT_TEMPLATE_AFTER = re.compile(
 _COMPARISON = re.compile(
     r"相比|同比|比上年|较上年|上年|去年|同期|以来|本年|今年|本期|[比较与和同]\s*(?:19|20)\d{2}\s*年|从\s*(?:19|20)\d{2}"
 )
+# A year right after words naming the evaluated year's own cycle (年初设定的 2022 年度目标) must be it.
+_THIS_CYCLE = re.compile(r"(?:年初|本年度?|今年)(?:设定|确定|制定|下达|批复|申报|编制)的\s*$")
 _TEMPLATE_CUES = re.compile(r"预算|支出|决算|执行率|万元|指标|绩效|资金|该项目|本项目|自评")
 _FOLLOW_UP = re.compile(r"整改|审计|巡视|巡察|反馈|检查发现|发现问题")  # last year's findings, followed up
 
@@ -131,7 +133,7 @@ def _year_slips(paragraph: Paragraph, year: int) -> Iterator[tuple[int, int, str
         before = bisect.bisect_left(colons, position) - 1
         low = colons[before] + 1 if before >= 0 and colons[before] >= start else start
         lead = _CLAUSE_LEAD.match(text, low)
-        if (lead.end() if lead else low) != position:
+        if (lead.end() if lead else low) != position and not _THIS_CYCLE.search(text, low, position):
             continue
         after = bisect.bisect_left(colons, position)
         high = colons[after] if after < len(colons) and colons[after] < end else end
@@ -564,7 +566,7 @@ def _narrative_counts(
 
 
 _LABEL_TAIL = re.compile(r"(?:共计|合计|总计|共|达到|达|为|了|计|约|总数|人数|数量|数)+$")
-_OTHER_TIME = re.compile(r"上年|去年|同期|往年|以前|累计|[比较]\s*\d{4}")
+_OTHER_TIME = re.compile(r"上年|去年|同期|往年|以前|以来|历年|[比较]\s*\d{4}|\d{4}\s*年?\s*[—–\-－~～至到]\s*\d{4}")
 
 
 def _form_rate(form: ProjectForm) -> tuple[Decimal | None, Decimal | None]:
@@ -1185,6 +1187,9 @@ def _change_in(paragraph: Paragraph, text: str, start: int, end: int) -> Iterato
     if change is not None:
         years = [(fig, tag) for fig, tag in years if fig.unit == change.unit]
     tagged = _two_years(years, text)
+    if tagged is None and change is not None and percent is not None and direction is not None and len(years) == 1:
+        yield from _implied_change(paragraph, years[0], change, direction, percent)
+        return
     if tagged is None:
         return
     previous, current = tagged
@@ -1222,6 +1227,38 @@ def _change_in(paragraph: Paragraph, text: str, start: int, end: int) -> Iterato
         f"{'；'.join(problems)}",
         expected=expected,
         found=found_values,
+    )
+
+
+_OTHER_SUBJECT = re.compile(r"其中|包括|分别|主要是|[。；;]")
+
+
+def _implied_change(
+    paragraph: Paragraph, year: tuple[Figure, str], change: Figure, direction: int, percent: Percent
+) -> Iterator[Draft]:
+    """``支出86.42万元，比上年减少9.18万元，下降8.6%``: one year's figure and the change give the other
+    year's, and the percentage must be the change over the earlier year."""
+    figure, tag = year
+    if figure.bound is not None or change.bound is not None or percent.bound is not None:
+        return
+    low, high = sorted((figure.end, change.start))
+    if _OTHER_SUBJECT.search(paragraph.text, low, high):
+        return  # 收入 X 万元，其中财政拨款增加 Y 万元: the change is a part's, not the figure's
+    previous = figure.value if tag == "prev" else figure.value - direction * change.value
+    if previous <= 0:
+        return
+    ratio = change.value / previous
+    slack = prose.ratio_slack(change, figure)
+    if prose.percent_matches(percent, ratio, slack):
+        return
+    word = "增" if direction > 0 else "降"
+    yield Draft(
+        field=None,
+        line=paragraph.line_at(change.start),
+        message=f"按文中数字上年为 {show(previous)} {figure.unit}，{'增加' if direction > 0 else '减少'} "
+        f"{show(change.value)} {figure.unit}，{word}幅应为 {show_percent(ratio)}，文中写 {show_percent(percent.value)}",
+        expected={"percent": float((ratio * direction).quantize(Decimal("0.0001")))},
+        found={"percent": float(percent.value * direction)},
     )
 
 
