@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -411,3 +412,45 @@ def user_add(
         console.print(f"[red]{escape(str(error))}[/red]")
         raise typer.Exit(2) from error
     console.print(f"已新增用户 / added: {escape(name)}（{role}）")
+
+
+@user_app.command("update")
+def user_update(
+    name: Annotated[str, typer.Argument(help="用户名 / user name")],
+    role: Annotated[str | None, typer.Option("--role", help="admin | reviewer | filer | viewer")] = None,
+    department: Annotated[
+        list[str] | None, typer.Option("--department", help="所属部门，给出即替换原有部门（可多次给出）")
+    ] = None,
+    active: Annotated[
+        bool | None, typer.Option("--enable/--disable", help="启用或停用（停用后不能登录，令牌失效）")
+    ] = None,
+    password: Annotated[
+        bool, typer.Option("--password", help="重设密码（随后提示输入，或取自 JIXIAO_PASSWORD）")
+    ] = False,
+    database: Annotated[
+        str | None, typer.Option("--database", envvar="JIXIAO_DATABASE_URL", help="数据库地址，默认 ./jixiao.db")
+    ] = None,
+) -> None:
+    """修改用户的角色、部门、启用状态或密码 / change a user; recorded in the audit log."""
+    from sqlalchemy import select
+
+    from jixiao.store.access import StoreError
+    from jixiao.store.db import Store
+    from jixiao.store.models import User
+    from jixiao.store.users import update_user
+
+    secret = ""
+    if password:
+        secret = os.environ.get("JIXIAO_PASSWORD") or typer.prompt("新密码", hide_input=True, confirmation_prompt=True)
+    store = Store(database)
+    store.migrate()
+    try:
+        with store.write() as session:
+            user_id = session.scalar(select(User.id).where(User.name == name.strip()))
+            if user_id is None:
+                raise StoreError(f"没有用户“{name}”")
+            update_user(session, user_id, None, role=role, departments=department, active=active, password=secret)
+    except StoreError as error:
+        console.print(f"[red]{escape(str(error))}[/red]")
+        raise typer.Exit(2) from error
+    console.print(f"已修改用户 / updated: {escape(name)}")

@@ -19,6 +19,7 @@ ACTION_LABELS = {
     "sample": "抽查",
     "recheck": "复核",
     "user.add": "新增用户",
+    "user.update": "修改用户",
     "user.password": "修改密码",
     "token.add": "新增接口令牌",
     "login": "登录",

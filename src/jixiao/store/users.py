@@ -60,9 +60,22 @@ def add_user(
 ) -> User:
     """Create a user. A filer needs exactly one department; reviewers and viewers at least one."""
     name = name.strip()
-    names = [d.strip() for d in departments if d.strip()]
+    names = _department_names(role, departments)
     if not name:
         raise Invalid("用户名不能为空")
+    if session.scalar(select(User.id).where(User.name == name)) is not None:
+        raise Invalid(f"用户“{name}”已存在")
+    user = User(name=name, password_hash=hash_password(password), role=role)
+    session.add(user)
+    session.flush()
+    _assign(session, user, names)
+    record(session, actor, "user.add", "user", user.id, detail={"name": name, "role": role, "departments": names})
+    return user
+
+
+def _department_names(role: str, departments: Iterable[str]) -> list[str]:
+    """The departments a role is given, checked: a filer exactly one, reviewers and viewers some, admins none."""
+    names = list(dict.fromkeys(d.strip() for d in departments if d.strip()))
     if role not in ROLES:
         raise Invalid(f"角色只能是 {'、'.join(ROLES)} 之一")
     if role == "filer" and len(names) != 1:
@@ -71,18 +84,79 @@ def add_user(
         raise Invalid("审核人和只读用户至少要指定一个部门")
     if role == "admin" and names:
         raise Invalid("管理员可访问全部部门，不需指定部门")
-    if session.scalar(select(User.id).where(User.name == name)) is not None:
-        raise Invalid(f"用户“{name}”已存在")
+    return names
+
+
+def _assign(session: Session, user: User, names: list[str]) -> None:
+    """Give the user exactly these departments (created when new), in place of any they had."""
     chosen = [department(session, n) for n in names]
-    user = User(name=name, password_hash=hash_password(password), role=role)
-    if role == "filer":
-        user.department_id = chosen[0].id
-    session.add(user)
+    for row in session.scalars(select(UserDepartment).where(UserDepartment.user_id == user.id)):
+        session.delete(row)
     session.flush()
+    user.department_id = chosen[0].id if user.role == "filer" else None
     for dept in chosen:
         session.add(UserDepartment(user_id=user.id, department_id=dept.id))
-    record(session, actor, "user.add", "user", user.id, detail={"name": name, "role": role, "departments": names})
+
+
+def update_user(
+    session: Session,
+    user_id: int,
+    actor: Principal | None,
+    *,
+    role: str | None = None,
+    departments: Iterable[str] | None = None,
+    active: bool | None = None,
+    password: str = "",
+) -> User:
+    """An admin changes a user's role, departments, standing or password; the change is in the audit log.
+
+    A user who leaves is 停用, not removed: their name stays on what they did. An admin may not
+    demote or stop themselves, and the last active admin stays one, so the app never loses its admin.
+    A new password or a stop ends the user's sessions; role and departments take effect at their
+    next request. ``actor`` None is the command line, run by whoever holds the database.
+    """
+    if actor is not None:
+        actor.require_admin()
+    user = session.get(User, user_id)
+    if user is None:
+        raise Invalid("没有这个用户")
+    current = _names_of(session, user)
+    before: dict[str, object] = {"role": user.role, "departments": current, "active": user.active}
+    new_role = user.role if role is None else role
+    names = _department_names(new_role, current if departments is None else departments)
+    new_active = user.active if active is None else active
+    if actor is not None and user.id == actor.id and (new_role != user.role or not new_active):
+        raise Invalid("不能停用自己或更改自己的角色，请由另一位管理员操作")
+    if user.role == "admin" and user.active and (new_role != "admin" or not new_active):
+        others = session.scalar(
+            select(func.count()).where(User.role == "admin", User.active.is_(True), User.id != user.id)
+        )
+        if not others:
+            raise Invalid("这是唯一启用的管理员，不能停用或改为其他角色")
+    user.role = new_role
+    _assign(session, user, names)
+    if password:
+        user.password_hash = hash_password(password)
+    if password or (user.active and not new_active):
+        user.session_epoch += 1
+    user.active = new_active
+    after: dict[str, object] = {"role": new_role, "departments": names, "active": new_active}
+    changed = {key: {"from": before[key], "to": after[key]} for key in after if before[key] != after[key]}
+    if password:
+        changed["password"] = {"from": None, "to": "（已重设）"}
+    record(session, actor, "user.update", "user", user.id, detail={"name": user.name, **changed})
     return user
+
+
+def _names_of(session: Session, user: User) -> list[str]:
+    return list(
+        session.scalars(
+            select(Department.name)
+            .join(UserDepartment, UserDepartment.department_id == Department.id)
+            .where(UserDepartment.user_id == user.id)
+            .order_by(Department.name)
+        )
+    )
 
 
 def set_password(session: Session, name: str, password: str, actor: Principal | None = None) -> None:

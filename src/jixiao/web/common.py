@@ -12,6 +12,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.responses import HTMLResponse
 
 from jixiao.store.access import Principal, Refused
+from jixiao.store.audit import ACTION_LABELS
 from jixiao.store.db import Store
 from jixiao.store.editing import FUNDS_COLUMNS, FUNDS_ROWS, OVERALL_FUNDS
 from jixiao.store.models import FINDING_LABELS, ROLE_LABELS, STATE_LABELS
@@ -126,6 +127,7 @@ TEMPLATES.env.globals.update(
     FINDING_LABELS=FINDING_LABELS,
     SEVERITY_LABELS=SEVERITY_LABELS,
     ROLE_LABELS=ROLE_LABELS,
+    ACTION_LABELS=ACTION_LABELS,
     FUNDS_ROWS=FUNDS_ROWS,
     FUNDS_COLUMNS=FUNDS_COLUMNS,
     OVERALL_FUNDS=OVERALL_FUNDS,

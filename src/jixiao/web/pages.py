@@ -26,7 +26,17 @@ from jixiao.store.dashboard import charts, years_in_scope
 from jixiao.store.deletion import delete_document, deleted_filename
 from jixiao.store.editing import decide_finding, draw_sample, edit_form, field_label, recheck, set_state
 from jixiao.store.importer import ImportResult, import_file
-from jixiao.store.models import ROLES, STATE_LABELS, Department, Sample, SampleItem, StoredDocument, StoredForm, User
+from jixiao.store.models import (
+    ROLES,
+    STATE_LABELS,
+    AuditEntry,
+    Department,
+    Sample,
+    SampleItem,
+    StoredDocument,
+    StoredForm,
+    User,
+)
 from jixiao.store.online import create_form
 from jixiao.store.queries import (
     AUDIT_COLUMNS,
@@ -42,7 +52,7 @@ from jixiao.store.queries import (
     list_findings,
     list_forms,
 )
-from jixiao.store.users import add_user, authenticate, create_token, logout_everywhere, set_password
+from jixiao.store.users import add_user, authenticate, create_token, logout_everywhere, set_password, update_user
 from jixiao.web.common import csrf_check, current_user, is_htmx, page_actor, render, session_of, store_of
 from jixiao.web.exports import FORMATS, attachment, download, json_bytes
 from jixiao.web.security import new_session
@@ -652,6 +662,54 @@ async def users_add(request: Request, actor: Actor) -> Response:
     except Invalid as error:
         return _users_page(request, None, str(error), status=422)
     return _users_page(request, f"已新增用户“{values.get('name', '').strip()}”", None)
+
+
+def _user_page(request: Request, user_id: int, error: str | None = None, status: int = 200) -> Response:
+    with store_of(request).read() as session:
+        user = session.scalar(select(User).options(selectinload(User.departments)).where(User.id == user_id))
+        if user is None:
+            raise NotFound("没有这个用户")
+        history = list(
+            session.scalars(
+                select(AuditEntry)
+                .where(AuditEntry.object_type == "user", AuditEntry.object_id == user_id)
+                .order_by(AuditEntry.id.desc())
+                .limit(20)
+            )
+        )
+    return render(request, "user.html", status=status, user=user, roles=ROLES, error=error, history=history)
+
+
+@router.get("/users/{user_id:int}")
+def user_page(request: Request, actor: Actor, user_id: int) -> Response:
+    actor.require_admin()
+    return _user_page(request, user_id)
+
+
+@router.post("/users/{user_id:int}", dependencies=CSRF)
+async def user_update(request: Request, actor: Actor, user_id: int) -> Response:
+    actor.require_admin()
+    values = await _form(request)
+    departments = values.get("departments", "").replace("，", ",").replace("\n", ",").split(",")
+
+    def change() -> str:
+        with store_of(request).write() as session:
+            user = update_user(
+                session,
+                user_id,
+                actor,
+                role=values.get("role") or None,
+                departments=departments,
+                active=values.get("active") == "on",
+                password=values.get("password", ""),
+            )
+            return user.name
+
+    try:
+        name = await run_in_threadpool(change)
+    except Invalid as error:
+        return _user_page(request, user_id, str(error), status=422)
+    return _users_page(request, f"已保存用户“{name}”的修改", None)
 
 
 @router.get("/account")
