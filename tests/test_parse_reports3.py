@@ -134,3 +134,27 @@ def test_goal_lines_that_carry_their_label() -> None:
     )
     (form,) = _forms(text)
     assert form["goals"] == {"expected": "设立工作站40个。", "actual": "设立工作站42个。"}
+
+
+def test_scores_listed_for_the_projects_in_order_and_one_grade_for_all() -> None:
+    text = (
+        "某区总工会2023年度项目支出绩效自评报告\n一、基本情况\n实施项目2个。\n二、项目实施及资金使用情况\n"
+        "1.“法律援助”项目：预算资金356,800.00元，实际支出352,460.00元，执行率98.78%。\n"
+        "2.“金秋助学”项目：预算资金120,000.00元，实际支出120,000.00元，执行率100%。\n"
+        "三、自评结论\n两个项目自评得分分别为97分和100分，等级均为优。\n"
+    )
+    report = _report(text)
+    assert [(p["budget"], p["score"], p["grade"]) for p in report["projects"]] == [(35.68, 97, "优"), (12, 100, "优")]
+    assert (report["total_score"], report["grade"]) == (None, None)
+    # near miss: a list of scores that does not match the number of projects is left alone
+    three = _report(text.replace("分别为97分和100分", "分别为97分、100分和96分"))
+    assert [p["score"] for p in three["projects"]] == [None, None]
+
+
+def test_a_unit_line_with_initial_and_full_year_budgets() -> None:
+    """年初预算 X，全年预算 Y, then the spending and its rate: the budget and the adjusted budget."""
+    text = _DEPT + "年初预算218.60万元，全年预算226.60万元，全年实际支出221.35万元，预算执行率97.68%。\n"
+    assert _report(text)["budget"] == {"budget": 218.6, "adjusted": 226.6, "executed": 221.35, "rate": 0.9768}
+    # near miss: a full-year budget alone stays the budget
+    text = _DEPT + "全年预算226.60万元，全年实际支出221.35万元，预算执行率97.68%。\n"
+    assert _report(text)["budget"]["budget"] == 226.6

@@ -35,6 +35,12 @@ _SCORE = re.compile(r"得分\s*(?:为|是)?\s*[:：]?\s*(\d+(?:[.．]\d+)?)\s*�
 _SCORE_LEAD = re.compile(r"(最终|总体|综合|项目|自评|评价|绩效)?(?:评价|自评)?$")
 _GRADE = re.compile(r"等[级次]\s*(?:为|是)?\s*[:：]?\s*[“\"「]?(优秀|良好|优|良|中|差)")
 _GRADE_LEAD = re.compile(r"(?:评价|自评|绩效)?$")
+# The listed projects' scores in their order (得分分别为97分、100分和96分), and one grade for all of them
+# (等级均为优).
+_SCORES_EACH = re.compile(
+    r"得分\s*分别\s*(?:为|是)\s*[:：]?\s*(\d+(?:\.\d+)?\s*分(?:\s*[、，,和及与]\s*\d+(?:\.\d+)?\s*分)+)"
+)
+_GRADE_ALL = re.compile(r"等[级次]\s*均\s*(?:为|是)\s*[“\"「]?(优秀|良好|优|良|中|差)")
 _SENTENCE = re.compile(r"[^。；;！？]+[。；;！？]?")
 _CLAUSE_SPLIT = re.compile(r"[，,、：:；;]")
 _CLAUSE_MARKS = "，,、：:；;"
@@ -248,6 +254,7 @@ class ReportParser:
             self._table_project_sections()
             self._unit_budget()
         self._score_and_grade()
+        self._each_project()
         self._score_table()
         if single is not None and form.projects:
             project = form.projects[0]
@@ -318,6 +325,19 @@ class ReportParser:
                 if _SPENDING_KIND.search(self._sentence(index, offset)):
                     continue
                 if figures.rate is not None:
+                    if figures.initial is not None and figures.budget is not None and figures.adjusted is None:
+                        # 年初预算 X，全年预算 Y: the budget and the adjusted budget
+                        figures = _Figures(
+                            budget=figures.initial,
+                            adjusted=figures.budget,
+                            executed=figures.executed,
+                            rate=figures.rate,
+                            lines={
+                                **figures.lines,
+                                "budget": figures.lines["initial"],
+                                "adjusted": figures.lines["budget"],
+                            },
+                        )
                     self._set_budget(figures)
                     self._set_missing_budget(pending)
                     return
@@ -595,6 +615,30 @@ class ReportParser:
                             line=paragraph.line_at(lead.start() if lead else grade.start())
                         )
                     break
+
+    def _each_project(self) -> None:
+        """Scores listed for the projects in their order, and a grade stated for all of them."""
+        projects = self.form.projects
+        if len(projects) < 2:
+            return
+        for paragraph in self.paragraphs:
+            text = paragraph.text
+            each = _SCORES_EACH.search(text) if "分别" in text else None
+            if each is not None:
+                values = [parse_number(value) for value in re.findall(r"\d+(?:\.\d+)?", each.group(1))]
+                if len(values) == len(projects) and all(
+                    p.score is None or p.score == v for p, v in zip(projects, values, strict=True)
+                ):
+                    for project, value in zip(projects, values, strict=True):
+                        if project.score is None and value is not None:
+                            project.score = value
+                            project.provenance["score"] = Loc(line=paragraph.line_at(each.start()))
+            every = _GRADE_ALL.search(text) if "均" in text else None
+            if every is not None:
+                for project in projects:
+                    if project.grade is None:
+                        project.grade = every.group(1)
+                        project.provenance["grade"] = Loc(line=paragraph.line_at(every.start()))
 
     def _named(self, text: str, position: int) -> ReportProject | None:
         """The one listed project the clause before ``position`` names, when the report lists several."""
