@@ -220,6 +220,18 @@ def test_the_whole_workflow_in_a_browser(
     shot(page, "dashboard", backend)
     page.goto(f"{server}/findings")
     shot(page, "findings", backend)
+
+    # 批量处理: every warning on the page ticked at once and dismissed with one reason
+    page.goto(f"{server}/findings?severity=warning")
+    boxes = page.locator('table.list tbody input[name="ids"]')
+    warnings = boxes.count()
+    assert warnings >= 1
+    page.get_by_label("全选本页").check()
+    expect(page.locator('table.list tbody input[name="ids"]:checked')).to_have_count(warnings)
+    page.get_by_label("批量处理理由").fill("属于填报口径说明，不予采纳")
+    page.locator(".batch-bar").get_by_role("button", name="不予采纳").click()
+    expect(page.locator(".alert-ok")).to_contain_text(f"已处理 {warnings} 条问题")
+    expect(page.locator("table.list tbody .decision.dismissed")).to_have_count(warnings)
     reviewer.close()
 
     # the department sees what was sent back

@@ -385,48 +385,78 @@ def set_state(
 
 def decide_finding(store: Store, actor: Principal, finding_id: int, decision: str, reason: str = "") -> StoredFinding:
     """A reviewer's decision: 退回整改 (accepted), 不予采纳 (dismissed, reason required), 已整改 (fixed), or reopen."""
+    cleaned = _decision_reason(decision, reason)
+    with store.write() as session:
+        finding = session.get(StoredFinding, finding_id)
+        if finding is None:
+            raise NotFound(NOT_FOUND)
+        _decide(session, actor, finding, decision, cleaned)
+        return finding
+
+
+BATCH_LIMIT = 500
+
+
+def decide_findings(store: Store, actor: Principal, finding_ids: list[int], decision: str, reason: str = "") -> int:
+    """One decision on many findings at once (a reviewer working through a filtered list), all or none:
+    a finding not found or out of the reviewer's reach refuses the whole batch."""
+    cleaned = _decision_reason(decision, reason)
+    wanted = sorted(set(finding_ids))
+    if not wanted:
+        raise Invalid("请先勾选问题")
+    if len(wanted) > BATCH_LIMIT:
+        raise Invalid(f"一次最多处理 {BATCH_LIMIT} 条问题")
+    with store.write() as session:
+        found = list(session.scalars(select(StoredFinding).where(StoredFinding.id.in_(wanted))))
+        if len(found) != len(wanted):
+            raise NotFound(NOT_FOUND)
+        for finding in found:  # one transaction: a refusal part way leaves every finding as it was
+            _decide(session, actor, finding, decision, cleaned)
+        return len(found)
+
+
+def _decision_reason(decision: str, reason: str) -> str | None:
     if decision not in FINDING_LABELS:
         raise Invalid("未知的审核结论")
     cleaned = _text(reason) if reason else None
     if decision == "dismissed" and not cleaned:
         raise Invalid("不予采纳必须填写理由")
-    with store.write() as session:
-        finding = session.get(StoredFinding, finding_id)
-        if finding is None:
-            raise NotFound(NOT_FOUND)
-        actor.require_review(finding.department_id)
-        before = finding.status
-        finding.status = decision
-        finding.reason = cleaned
-        finding.decided_by = actor.id
-        finding.decided_at = now()
-        session.add(
-            ReviewDecision(
-                document_id=finding.document_id,
-                form_id=finding.form_id,
-                finding_key=finding.key,
-                check_id=finding.check_id,
-                decision=decision,
-                reason=cleaned,
-                user_id=actor.id,
-            )
+    return cleaned
+
+
+def _decide(session: Session, actor: Principal, finding: StoredFinding, decision: str, reason: str | None) -> None:
+    actor.require_review(finding.department_id)
+    before = finding.status
+    finding.status = decision
+    finding.reason = reason
+    finding.decided_by = actor.id
+    finding.decided_at = now()
+    session.add(
+        ReviewDecision(
+            document_id=finding.document_id,
+            form_id=finding.form_id,
+            finding_key=finding.key,
+            check_id=finding.check_id,
+            decision=decision,
+            reason=reason,
+            user_id=actor.id,
         )
-        record(
-            session,
-            actor,
-            "decide",
-            "finding",
-            finding.id,
-            finding.department_id,
-            {
-                "document_id": finding.document_id,
-                "check": finding.check_id,
-                "from": before,
-                "to": decision,
-                "reason": cleaned,
-            },
-        )
-        return finding
+    )
+    record(
+        session,
+        actor,
+        "decide",
+        "finding",
+        finding.id,
+        finding.department_id,
+        {
+            "document_id": finding.document_id,
+            "check": finding.check_id,
+            "from": before,
+            "to": decision,
+            "reason": reason,
+        },
+    )
 
 
 # ---- 抽查 -----------------------------------------------------------------------------------------

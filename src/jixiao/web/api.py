@@ -21,7 +21,7 @@ from jixiao.read import MAX_BYTES
 from jixiao.store.access import Principal, Refused
 from jixiao.store.dashboard import charts
 from jixiao.store.deletion import delete_document
-from jixiao.store.editing import decide_finding, edit_form, field_label, set_state
+from jixiao.store.editing import decide_finding, decide_findings, edit_form, field_label, set_state
 from jixiao.store.importer import ImportResult, import_file
 from jixiao.store.models import Department, StoredForm
 from jixiao.store.online import create_form
@@ -365,6 +365,20 @@ def findings(request: Request, actor: Actor, filters: ListFilters) -> Response:
 def decision(request: Request, actor: Actor, finding_id: int, body: DecisionRequest) -> Response:
     finding = decide_finding(store_of(request), actor, finding_id, body.decision, body.reason)
     return _json(_finding(finding))
+
+
+class BatchDecisionRequest(DecisionRequest):
+    ids: list[int] = Field(description="问题编号（一次至多 500 条）；任一条不存在或无权审核则全部不处理")
+
+
+@router.post(
+    "/findings/decisions",
+    summary="批量审核问题",
+    description="对多条问题下同一结论，全部成功或全部不变；返回处理条数。",
+)
+def decisions(request: Request, actor: Actor, body: BatchDecisionRequest) -> Response:
+    count = decide_findings(store_of(request), actor, body.ids, body.decision, body.reason)
+    return _json({"decided": count, "decision": body.decision})
 
 
 @router.get("/dashboard", summary="汇总图表数据", description="各图表的数据表（与看板页面及其 CSV 下载相同）。")

@@ -24,7 +24,15 @@ from jixiao.rules.profile import PROFILE_NAMES, profile_title
 from jixiao.store.access import Invalid, NotFound, Principal, Refused
 from jixiao.store.dashboard import charts, years_in_scope
 from jixiao.store.deletion import delete_document, deleted_filename
-from jixiao.store.editing import decide_finding, draw_sample, edit_form, field_label, recheck, set_state
+from jixiao.store.editing import (
+    decide_finding,
+    decide_findings,
+    draw_sample,
+    edit_form,
+    field_label,
+    recheck,
+    set_state,
+)
 from jixiao.store.importer import ImportResult, import_file
 from jixiao.store.models import (
     ROLES,
@@ -184,11 +192,15 @@ def _list_page(request: Request, actor: Actor, kind: str, fmt: str | None) -> Re
             listing = lister(session, actor, filters, export=True)
         return download(chosen, title, columns, listing.rows, {"filters": filters.active(), "total": listing.total})
     deleted = request.query_params.get("deleted", "") if kind == "documents" else ""
+    decided = request.query_params.get("decided", "") if kind == "findings" else ""
     with store_of(request).read() as session:
         listing = lister(session, actor, filters, export=False)
         departments = departments_in_scope(session, actor)
         years = years_in_scope(session, actor)
         removed = deleted_filename(session, actor, int(deleted)) if deleted.isdigit() and len(deleted) < 10 else None
+    reviewable = (
+        {row["id"] for row in listing.rows if actor.may_review(row["department_id"])} if kind == "findings" else set()
+    )
     return render(
         request,
         f"{kind}.html",
@@ -199,6 +211,8 @@ def _list_page(request: Request, actor: Actor, kind: str, fmt: str | None) -> Re
         years=years,
         kind=kind,
         removed=removed,
+        decided=int(decided) if decided.isdigit() and len(decided) < 6 else None,
+        reviewable=reviewable,
     )
 
 
@@ -453,6 +467,22 @@ async def form_state(request: Request, actor: Actor, form_id: int) -> Response:
         values.get("note", ""),
     )
     return RedirectResponse(f"/forms/{form_id}", status_code=303)
+
+
+@router.post("/findings/decisions", dependencies=CSRF)
+async def findings_decision(request: Request, actor: Actor) -> Response:
+    """The findings list's 批量处理: one decision on every ticked finding, then back to the same list."""
+    form = await request.form()
+    ids = [
+        int(value) for value in form.getlist("ids") if isinstance(value, str) and value.isdigit() and len(value) < 10
+    ]
+    values = await _form(request)
+    target = _safe_next(values.get("next"))
+    count = await run_in_threadpool(
+        decide_findings, store_of(request), actor, ids, values.get("decision", ""), values.get("reason", "")
+    )
+    joiner = "&" if "?" in target else "?"
+    return RedirectResponse(f"{target}{joiner}decided={count}", status_code=303)
 
 
 @router.post("/findings/{finding_id:int}/decision", dependencies=CSRF)

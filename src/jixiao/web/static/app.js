@@ -34,6 +34,16 @@
     if (match) { highlightLine(match[1], true); }
   }
 
+  /* a header checkbox ticks every checkbox of its name on the page (批量处理 of a list) */
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    if (!(box instanceof HTMLInputElement) || !box.hasAttribute("data-check-all")) { return; }
+    var name = box.getAttribute("data-check-all");
+    document.querySelectorAll('input[type="checkbox"][name="' + name.replace(/"/g, "") + '"]').forEach(function (other) {
+      other.checked = box.checked;
+    });
+  });
+
   /* a form that destroys something asks first: data-confirm holds the question */
   document.addEventListener("submit", function (event) {
     var form = event.target;
