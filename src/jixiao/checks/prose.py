@@ -869,6 +869,8 @@ def _read_lists(form: Form, paragraphs: list[Paragraph]) -> list[ItemList]:
 
 def _partition(items: list[Item]) -> bool:
     """The items are the parts of a classification that make up the whole (基本支出 and 项目支出)."""
+    if len(items) != 2:  # every partition known has two parts
+        return False
     labels = [vocab.unquoted(item.label) for item in items]
     return any(
         len(labels) == len(parts) and all(label.endswith(part) for label, part in zip(labels, parts, strict=True))

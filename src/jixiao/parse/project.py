@@ -320,7 +320,7 @@ class ProjectParser:
         """Goals written as two labelled rows (``预期目标 | …`` then ``实际完成情况 | …``), or as two
         lines that carry label and text together (``预期目标：…`` then ``实际完成情况：…``)."""
         for index, cell in enumerate(row.cells):
-            inline = _INLINE_GOAL.match(cell.text.strip())
+            inline = _INLINE_GOAL.match(cell.text.strip()) if "：" in cell.text or ":" in cell.text else None
             if inline is not None:
                 label = vocab.bare_label(inline.group(1))
                 side = "expected" if label in vocab.GOAL_EXPECTED else "actual"

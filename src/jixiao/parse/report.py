@@ -413,7 +413,8 @@ class ReportParser:
         """A project the report's table lists may have a section of its own further on, under a
         heading naming it (（三）某某项目): the section's figures fill what the table left blank,
         and its score and grade are the project's."""
-        tabled = [p for p in self.form.projects if not any(p is owner for owner in self.section_owner.values())]
+        owned = {id(owner) for owner in self.section_owner.values()}
+        tabled = [p for p in self.form.projects if id(p) not in owned]
         if not tabled:
             return
         for index, paragraph in enumerate(self.paragraphs):
@@ -487,9 +488,10 @@ class ReportParser:
     def _merge_itemised(self) -> None:
         """A project a 其中 list names and a heading lists again is one project: the heading's, with
         the list's figure where the heading's section gave none."""
-        listed = {
-            vocab.norm_label(p.name): p for p in self.form.projects if not any(p is item for item in self.itemised)
-        }
+        if not self.itemised:
+            return
+        itemised = {id(item) for item in self.itemised}
+        listed = {vocab.norm_label(p.name): p for p in self.form.projects if id(p) not in itemised}
         for item in self.itemised:
             twin = listed.get(vocab.norm_label(item.name))
             if twin is None:
@@ -580,10 +582,15 @@ class ReportParser:
         """The report's total score and grade; a score or grade stated in a listed project's own
         section, on its line, or in a clause naming it (其中某某项目自评等级为差) is that project's."""
         by_line = {project.line: project for project in self.form.projects}
+        projects = bool(self.form.projects)
         for index, paragraph in enumerate(self.paragraphs):
             text = paragraph.text
+            scores = "得分" in text and (projects or self.form.total_score is None)
+            grades = "等" in text and (projects or self.form.grade is None)
+            if not (scores or grades):
+                continue
             section = self.section_owner.get(index)
-            if "得分" in text:
+            if scores:
                 for match in _SCORE.finditer(text):
                     lead = _SCORE_LEAD.search(text, max(0, match.start() - 4), match.start())
                     assert lead is not None  # the pattern matches the empty string
@@ -600,7 +607,7 @@ class ReportParser:
                         self.form.total_score = value
                         self.form.provenance["total_score"] = Loc(line=paragraph.line_at(lead.start()))
                         break
-            if "等" in text:
+            if grades:
                 for grade in _GRADE.finditer(text):
                     owner = section or self._named(text, grade.start())
                     if owner is not None:
