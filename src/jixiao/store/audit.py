@@ -16,6 +16,7 @@ ACTION_LABELS = {
     "edit": "修改数值",
     "state": "变更状态",
     "decide": "审核问题",
+    "review_score": "复核评分",
     "sample": "抽查",
     "recheck": "复核",
     "user.add": "新增用户",

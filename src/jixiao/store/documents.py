@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from jixiao.model import DepartmentForm, Document, Finding, Form, Indicator, ProjectForm, ReportForm, project_layout
 from jixiao.parse.jsonin import document_from_dict
 from jixiao.render.jsonout import document_to_dict
+from jixiao.rules.profile import Profile, load_profile, profile_for
 from jixiao.rules.scoring import execution_rate, round2
 from jixiao.store.models import StoredDocument, StoredFinding, StoredForm, StoredIndicator
 
@@ -208,3 +209,14 @@ def rebuild(stored: StoredDocument) -> Document:
     document.findings = None
     document.profile = stored.profile
     return document
+
+
+def form_profile(document: StoredDocument, year: int | None, department: str | None) -> Profile:
+    """The rule profile a stored form is scored under: the one its review chose, else the one its place
+    and year call for."""
+    if document.profile:
+        try:
+            return load_profile(document.profile, year)
+        except ValueError:
+            pass
+    return profile_for(department, year)

@@ -229,6 +229,12 @@ class StoredForm(Base):
     end_line: Mapped[int | None] = mapped_column(Integer)
     updated_at: Mapped[datetime] = mapped_column(default=now)
     updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # the finance bureau's 复核: its own score for the form, the grade that score earns, and why
+    review_score: Mapped[Decimal | None] = mapped_column()
+    review_grade: Mapped[str | None] = mapped_column(String(16))
+    review_note: Mapped[str | None] = mapped_column(Text)
+    reviewed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reviewed_at: Mapped[datetime | None] = mapped_column()
 
     document: Mapped[StoredDocument] = relationship(back_populates="forms")
     department: Mapped[Department | None] = relationship()

@@ -506,6 +506,10 @@ FORM_COLUMNS = [
     ("total_score", "自评总分"),
     ("recomputed_total", "各项得分合计"),
     ("grade", "等级"),
+    ("review_score", "复核得分"),
+    ("review_grade", "复核等级"),
+    ("review_gap", "自评减复核"),
+    ("review_note", "复核意见"),
     ("errors", "错误"),
     ("warnings", "警告"),
     ("version", "版本"),
@@ -534,6 +538,9 @@ def form_query(actor: Principal, filters: Filters) -> AnySelect:
             f.error_count,
             f.warning_count,
             f.version,
+            f.review_score,
+            f.review_grade,
+            f.review_note,
         )
         .join(StoredDocument, StoredDocument.id == f.document_id)
         .where(*_form_conditions(actor, filters))
@@ -573,6 +580,10 @@ def list_forms(session: Session, actor: Principal, filters: Filters, export: boo
             "errors": r[15],
             "warnings": r[16],
             "version": r[17],
+            "review_score": r[18],
+            "review_grade": r[19],
+            "review_gap": None if r[18] is None or r[12] is None else r[12] - r[18],
+            "review_note": r[20] or "",
         }
         for r in records
     ]

@@ -26,6 +26,7 @@ from jixiao.store.importer import ImportResult, import_file
 from jixiao.store.models import Department, StoredForm
 from jixiao.store.online import create_form
 from jixiao.store.queries import Filters, Listing, list_documents, list_findings, list_forms
+from jixiao.store.review_score import set_review_score
 from jixiao.store.users import token_principal
 from jixiao.web.common import LoginRequired, store_of
 from jixiao.web.exports import json_bytes
@@ -271,6 +272,7 @@ def form(request: Request, actor: Actor, form_id: int) -> Response:
             "total_score": stored.total_score,
             "recomputed_total": stored.recomputed_total,
             "grade": stored.grade,
+            "review": _review(stored),
             "budget": stored.budget,
             "executed": stored.executed,
             "execution_rate": stored.execution_rate,
@@ -349,6 +351,33 @@ def edit(request: Request, actor: Actor, form_id: int, body: EditRequest) -> Res
 def state(request: Request, actor: Actor, form_id: int, body: StateRequest) -> Response:
     changed = set_state(store_of(request), actor, form_id, body.action, body.version, body.note)
     return _json({"form_id": changed.id, "status": changed.status, "version": changed.version})
+
+
+def _review(stored: Any) -> dict[str, Any] | None:
+    if stored.review_score is None:
+        return None
+    return {
+        "score": stored.review_score,
+        "grade": stored.review_grade,
+        "note": stored.review_note,
+        "reviewed_by": stored.reviewed_by,
+        "reviewed_at": stored.reviewed_at.isoformat() if stored.reviewed_at else None,
+    }
+
+
+class ReviewScoreRequest(BaseModel):
+    score: str = Field(description='复核得分（如 "86.5"）；空字符串撤销复核评分')
+    note: str = Field(default="", description="复核意见")
+
+
+@router.post(
+    "/forms/{form_id}/review-score",
+    summary="复核评分",
+    description="审核人记录本表的复核得分与复核意见；等级按本表规则由得分确定。",
+)
+def review_score(request: Request, actor: Actor, form_id: int, body: ReviewScoreRequest) -> Response:
+    stored = set_review_score(store_of(request), actor, form_id, body.score, body.note)
+    return _json({"id": stored.id, "review": _review(stored)})
 
 
 @router.get("/findings", summary="问题列表", description="可按部门、年度、检查项、严重程度、审核结论筛选。")

@@ -60,6 +60,7 @@ from jixiao.store.queries import (
     list_findings,
     list_forms,
 )
+from jixiao.store.review_score import set_review_score
 from jixiao.store.users import add_user, authenticate, create_token, logout_everywhere, set_password, update_user
 from jixiao.web.common import csrf_check, current_user, is_htmx, page_actor, render, session_of, store_of
 from jixiao.web.exports import FORMATS, attachment, download, json_bytes
@@ -467,6 +468,15 @@ async def form_state(request: Request, actor: Actor, form_id: int) -> Response:
         values.get("note", ""),
     )
     return RedirectResponse(f"/forms/{form_id}", status_code=303)
+
+
+@router.post("/forms/{form_id:int}/review-score", dependencies=CSRF)
+async def form_review_score(request: Request, actor: Actor, form_id: int) -> Response:
+    values = await _form(request)
+    await run_in_threadpool(
+        set_review_score, store_of(request), actor, form_id, values.get("score", ""), values.get("note", "")
+    )
+    return RedirectResponse(f"/forms/{form_id}#review-score", status_code=303)
 
 
 @router.post("/findings/decisions", dependencies=CSRF)

@@ -11,11 +11,11 @@ from sqlalchemy.orm import Session
 
 from jixiao.model import DepartmentForm, Document, Form, ProjectForm, ReportForm, project_layout
 from jixiao.render.html import FUND_ROW_LABELS, canonical_field, row_of, values_differ
-from jixiao.rules.profile import Profile, load_profile, profile_for
+from jixiao.rules.profile import Profile
 from jixiao.rules.scoring import Explanation, explain_form
 from jixiao.store.access import NOT_FOUND, NotFound, Principal
 from jixiao.store.deletion import may_delete
-from jixiao.store.documents import rebuild
+from jixiao.store.documents import form_profile, rebuild
 from jixiao.store.editing import EDITABLE_STATES, FRAMEWORK_FIELDS, FUNDS_ROWS, PROJECT_FIELDS
 from jixiao.store.models import AuditEntry, Department, StoredDocument, StoredFinding, StoredForm, User
 from jixiao.store.online import ONLINE
@@ -82,12 +82,7 @@ class FormView:
 
 
 def _profile(document: StoredDocument, form: Form) -> Profile:
-    if document.profile:
-        try:
-            return load_profile(document.profile, form.year)
-        except ValueError:
-            pass
-    return profile_for(form.department, form.year)
+    return form_profile(document, form.year, form.department)
 
 
 def form_view(session: Session, actor: Principal, form_id: int, saved: Document | None = None) -> FormView:
@@ -143,7 +138,9 @@ def form_view(session: Session, actor: Principal, form_id: int, saved: Document 
             .limit(20)
         )
     )
-    user_ids = {f.decided_by for f in findings if f.decided_by} | ({stored.updated_by} if stored.updated_by else set())
+    user_ids = {f.decided_by for f in findings if f.decided_by} | {
+        user for user in (stored.updated_by, stored.reviewed_by) if user
+    }
     users = dict(session.execute(select(User.id, User.name).where(User.id.in_(user_ids))).all()) if user_ids else {}
     department = session.get(Department, stored.department_id) if stored.department_id else None
     return FormView(
