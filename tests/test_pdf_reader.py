@@ -9,6 +9,7 @@ built with pypdfium2 or by hand.
 
 from __future__ import annotations
 
+import bisect
 import collections
 import gc
 import html
@@ -27,6 +28,7 @@ from jixiao.parse import parse_source
 from jixiao.read import pdf as pdf_module
 from jixiao.read import read_bytes
 from jixiao.read.convert import export, soffice_path
+from jixiao.read.layout import Grid
 from jixiao.read.pdf import MAX_PAGES, garbage_share, read_pdf
 from jixiao.read.source import ReadError, Row, Source
 from jixiao.render.jsonout import form_to_dict
@@ -465,6 +467,45 @@ def test_cell_finder_agrees_with_cell_of_and_crosses_cells(form_pdf: bytes) -> N
         assert finder.of(x, y) == cell_of(grids, x, y)
         for width in (0.5, 3.0, 40.0):
             assert finder.crosses(x, x + width, y) == crosses_cells(grids, x, x + width, y)
+    _close_page(page)
+    document.close()
+
+
+def _splits_plainly(grids: list[Grid], x0: float, x1: float, y: float) -> bool:
+    """A column line inside the piece (a point beyond each end) whose slots on either side, in the piece's row,
+    belong to different cells."""
+    for grid in grids:
+        if not grid.ys[0] <= y <= grid.ys[-1]:
+            continue
+        row = min(max(bisect.bisect_right(grid.ys, y) - 1, 0), len(grid.ys) - 2)
+        for c in range(1, len(grid.xs) - 1):
+            if x0 + 1 < grid.xs[c] < x1 - 1 and grid.groups[row][c - 1] != grid.groups[row][c]:
+                return True
+    return False
+
+
+def test_a_piece_splits_only_at_lines_that_part_cells(form_pdf: bytes) -> None:
+    """Words in a cell merged across columns lie over column lines of other rows: they do not split, though
+    they cross; a piece over a line between two cells of its row splits."""
+    import random
+
+    from jixiao.read.layout import Cells, crosses_cells, find_grids
+    from jixiao.read.pdf import _address, _close_page, _Handle, _load_page, _shapes, _View
+
+    document = pdfium.PdfDocument(form_pdf)
+    page = _load_page(_Handle(_address(document.raw)), 0)
+    grids, _ = find_grids(_shapes(page, _View(page)).rules)
+    finder = Cells(grids)
+    chance = random.Random(7)
+    merged = parted = 0
+    for _ in range(4000):
+        x, y, width = chance.uniform(-5, 600), chance.uniform(-5, 850), chance.choice((0.5, 3.0, 40.0, 150.0))
+        splits = finder.splits(x, x + width, y)
+        assert splits == _splits_plainly(grids, x, x + width, y)
+        assert not splits or crosses_cells(grids, x, x + width, y)
+        merged += crosses_cells(grids, x, x + width, y) and not splits
+        parted += splits
+    assert merged and parted  # both kinds were met
     _close_page(page)
     document.close()
 

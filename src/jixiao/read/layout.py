@@ -553,7 +553,7 @@ class Cells:
     question is a few comparisons and a bisection.
     """
 
-    __slots__ = ("_bounds", "_inner")
+    __slots__ = ("_bounds", "_inner", "_rows")
 
     def __init__(self, grids: Sequence[Grid]) -> None:
         self._bounds = [
@@ -561,6 +561,7 @@ class Cells:
             for index, g in enumerate(grids)
         ]
         self._inner = [(g.ys[0], g.ys[-1], g.xs[1:-1]) for g in grids]
+        self._rows = [(g.ys[0], g.ys[-1], g.xs[1:-1], g.ys, g.groups) for g in grids]
 
     def of(self, x: float, y: float) -> tuple[int, int] | None:
         """Which grid and which of its cells a point lies in (None outside every grid)."""
@@ -578,6 +579,21 @@ class Cells:
                 k = bisect.bisect_right(inner, x0 + 1)
                 if k < len(inner) and inner[k] < x1 - 1:
                     return True
+        return False
+
+    def splits(self, x0: float, x1: float, y: float) -> bool:
+        """Whether a piece of text from ``x0`` to ``x1`` at height ``y`` runs over a column line of a grid that
+        parts two cells of its row: :meth:`crosses`, less the lines a cell merged across columns spans."""
+        for top, bottom, inner, ys, groups in self._rows:
+            if top <= y <= bottom:
+                k = bisect.bisect_right(inner, x0 + 1)
+                end = bisect.bisect_left(inner, x1 - 1)  # inner[k:end] lie within the piece
+                if k < end:
+                    row = groups[bisect.bisect_right(ys, y, 1, len(ys) - 1) - 1]
+                    first = row[k]  # inner[j] parts slot j from slot j + 1
+                    for j in range(k + 1, end + 1):
+                        if row[j] != first:
+                            return True
         return False
 
 

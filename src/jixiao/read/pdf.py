@@ -204,7 +204,9 @@ def _form_child(form: _Handle, index: int) -> _Handle:
     return _form_object(form, ctypes.c_ulong(index))  # type: ignore[no-any-return]  # an unsigned long index
 
 
-_FORM, _IMAGE, _TEXT = raw.FPDF_PAGEOBJ_FORM, raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_TEXT
+_FORM, _IMAGE, _PATH, _TEXT = (
+    raw.FPDF_PAGEOBJ_FORM, raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_TEXT
+)  # fmt: skip
 _MOVETO, _BEZIERTO = raw.FPDF_SEGMENT_MOVETO, raw.FPDF_SEGMENT_BEZIERTO
 
 
@@ -302,30 +304,36 @@ def _clipped_out(handle: _Handle, clip: _Handle, scratch: _Scratch) -> bool:
 def _path_rules(
     handle: _Handle, matrix: _Matrix, view: _View, out: _Shapes, paint: tuple[bool, bool], scratch: _Scratch
 ) -> None:
-    """Rules a path draws, walked segment by segment (a path that is not itself one thin line or bar)."""
+    """Rules a path draws, walked segment by segment (a path that is not itself one thin line or bar).
+
+    A curve (a rounded box, a chart, a glyph drawn as outlines) draws no
+    rule: its segments' kinds are read first, and the first curve ends the
+    walk before any point is read.
+    """
+    segments: list[tuple[_Handle, int]] = []
+    for index in range(_count_segments(handle)):
+        segment = _segment(handle, index)
+        kind = _segment_type(segment)
+        if index and kind == _BEZIERTO:
+            out.shapes += 1
+            return
+        segments.append((segment, kind))
     stroked, filled = paint
     _matrix(handle, scratch.float_at[0])
     a, b, c, d, e, f = _compose(tuple(scratch.floats), matrix)
     at_x, at_y = scratch.float_at[:2]
     floats = scratch.floats
     subpaths: list[list[tuple[float, float]]] = []
-    curved = False
-    for index in range(_count_segments(handle)):
-        segment = _segment(handle, index)
+    for segment, kind in segments:
         _segment_point(segment, at_x, at_y)
         x, y = floats[:2]
         point = view.point(a * x + c * y + e, b * x + d * y + f)
-        kind = _segment_type(segment)
         if kind == _MOVETO or not subpaths:
             subpaths.append([point])
         else:
-            curved = curved or kind == _BEZIERTO
             subpaths[-1].append(point)
         if _segment_close(segment):
             subpaths[-1].append(subpaths[-1][0])
-    if curved:
-        out.shapes += 1
-        return
     for points in subpaths:
         xs = [p[0] for p in points]
         ys = [p[1] for p in points]
@@ -339,15 +347,6 @@ def _path_rules(
             continue
         for p, q in itertools.pairwise(points):
             out.rules.append((min(p[0], q[0]), min(p[1], q[1]), max(p[0], q[0]), max(p[1], q[1])))
-
-
-def _shows(colour: Any, handle: _Handle, at: tuple[Any, ...], read_colour: Any) -> bool:
-    """Whether a path's stroke or fill (``colour`` is pdfium's getter) shows: unless fully transparent or white
-    (white lines are invisible on paper); a colour pdfium cannot tell shows."""
-    if not colour(handle, *at):
-        return True
-    red, green, blue, alpha = read_colour()
-    return bool(alpha > 0 and (red < 235 or green < 235 or blue < 235))
 
 
 def _walk(
@@ -364,10 +363,16 @@ def _walk(
     floats = scratch.floats
     read_modes, read_colour, read_bounds = scratch.int_view.tolist, scratch.uint_view.tolist, scratch.bound_view.tolist
     fill_at, stroke_at = scratch.int_at
-    colour_at = scratch.uint_at
+    red_at, green_at, blue_at, alpha_at = scratch.uint_at
     left_at, bottom_at, right_at, top_at = scratch.bound_at
     matrix_at = scratch.float_at[0]
+    draw_mode, stroke_colour, fill_colour, bounds = _draw_mode, _stroke_color, _fill_color, _bounds
+    object_type, clip_path, count_clip_paths = _object_type, _clip_path, _count_clip_paths
+    box_of = view.box
+    upright = not view.rotation
+    page_left, page_top = view.left, view.top
     seen = out.objects
+    kind = _PATH
     for index in range(count(parent)):
         seen += 1
         if seen > MAX_OBJECTS:
@@ -375,26 +380,49 @@ def _walk(
             out.truncated = True
             return
         handle = get(parent, index)
-        # Only a path has a draw mode: asking for it first spares most objects a type query.
-        if _draw_mode(handle, fill_at, stroke_at):
+        # Producers draw in long runs of one kind (a table's borders, then its text). Only a path has a draw
+        # mode: after a path, asking for it first spares a path the type query; after other objects, the
+        # type comes first, and a text object needs no draw mode query.
+        if kind == _PATH:
+            painted = draw_mode(handle, fill_at, stroke_at)
+            kind = _PATH if painted else object_type(handle)
+        else:
+            kind = object_type(handle)
+            painted = kind == _PATH and draw_mode(handle, fill_at, stroke_at)
+        if painted:
+            # A stroke or fill shows unless fully transparent or white (white lines are invisible on paper);
+            # a colour pdfium cannot tell shows.
             fill_mode, stroke = read_modes()
-            stroked = bool(stroke) and _shows(_stroke_color, handle, colour_at, read_colour)
-            filled = bool(fill_mode) and _shows(_fill_color, handle, colour_at, read_colour)
+            stroked = filled = False
+            if stroke:
+                if stroke_colour(handle, red_at, green_at, blue_at, alpha_at):
+                    red, green, blue, alpha = read_colour()
+                    stroked = alpha > 0 and (red < 235 or green < 235 or blue < 235)
+                else:
+                    stroked = True
+            if fill_mode:
+                if fill_colour(handle, red_at, green_at, blue_at, alpha_at):
+                    red, green, blue, alpha = read_colour()
+                    filled = alpha > 0 and (red < 235 or green < 235 or blue < 235)
+                else:
+                    filled = True
             if not (stroked or filled):
                 continue
-            if depth == 0 and _bounds(handle, left_at, bottom_at, right_at, top_at):
+            if depth == 0 and bounds(handle, left_at, bottom_at, right_at, top_at):
                 x0, y0, x1, y1 = read_bounds()
-                box = view.box(x0, y0, x1, y1)
+                if upright and x0 <= x1 and y0 <= y1:  # view.box, inlined for the usual page
+                    box = (x0 - page_left, page_top - y1, x1 - page_left, page_top - y0)
+                else:
+                    box = box_of(x0, y0, x1, y1)
                 if box[2] - box[0] <= MAX_THICK or box[3] - box[1] <= MAX_THICK:
                     rules.append(box)
                     continue
             out.objects = seen
             _path_rules(handle, matrix, view, out, (stroked, filled), scratch)
             continue
-        kind = _object_type(handle)
         if kind == _TEXT:
-            clip = _clip_path(handle)
-            if clip and _clipped_out(handle, clip, scratch):
+            clip = clip_path(handle)
+            if clip and count_clip_paths(clip) > 0 and _clipped_out(handle, clip, scratch):
                 out.hidden.add(handle.value or 0)
             continue
         if kind != _FORM and kind != _IMAGE:
@@ -481,8 +509,10 @@ def _text(textpage: _Handle, view: _View, grids: list[Grid], hidden: set[int]) -
     rect_at = ctypes.byref(rect)
     read_rect = _floats(rect).tolist
     view_box = view.box
+    upright = not view.rotation  # then view.box is inlined below: a few subtractions, no call
+    page_left, page_top = view.left, view.top
     cells = Cells(grids)
-    crosses = cells.crosses
+    crosses = cells.splits
     # First the pieces, a line break as None; then the runs, in a loop of its own with every value a plain local.
     pieces: list[tuple[str, float, float, float, float, bool] | None] = []
     put = pieces.append
@@ -500,11 +530,17 @@ def _text(textpage: _Handle, view: _View, grids: list[Grid], hidden: set[int]) -
             unmapped += _map_error(address, start) == 1
         _char_box(address, start, rect_at)
         left, above, right, below = read_rect()  # FS_RECTF order
-        first = view_box(left, above, right, below)
+        if upright and left <= right and below <= above:
+            first = (left - page_left, page_top - above, right - page_left, page_top - below)
+        else:
+            first = view_box(left, above, right, below)
         if stop - start > 1:
             _char_box(address, stop - 1, rect_at)
             left, above, right, below = read_rect()
-            last = view_box(left, above, right, below)
+            if upright and left <= right and below <= above:
+                last = (left - page_left, page_top - above, right - page_left, page_top - below)
+            else:
+                last = view_box(left, above, right, below)
         else:
             last = first
         x0, x1 = first[0], last[2]
@@ -527,7 +563,11 @@ def _text(textpage: _Handle, view: _View, grids: list[Grid], hidden: set[int]) -
             else:
                 _char_box(address, index, rect_at)
                 left, above, right, below = read_rect()
-                c_x0, c_top, c_x1, c_bottom = view_box(left, above, right, below)
+                if upright and left <= right and below <= above:
+                    c_x0, c_top = left - page_left, page_top - above
+                    c_x1, c_bottom = right - page_left, page_top - below
+                else:
+                    c_x0, c_top, c_x1, c_bottom = view_box(left, above, right, below)
             if c_x1 > c_x0 or c_bottom > c_top:
                 put((text[index], c_x0, c_top, c_x1, c_bottom, index == start and bool(between)))
     cell_of = cells.of
