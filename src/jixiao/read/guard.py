@@ -27,7 +27,9 @@ By default the child is a *worker* kept for the next reads: forking a fresh
 process per file costs 10–20 ms of CPU (copied page tables, copy-on-write
 faults), more than reading an xlsx. The worker is killed on overrun, replaced
 after a crash or a memory failure, and retired after :data:`WORKER_READS`
-reads so leaks stay bounded. While it is busy (another thread reading), a
+reads so leaks stay bounded. A request is a small pickled header (the reader,
+the name, the limits, the length) followed by the file's bytes as they are:
+pickling them would copy a PDF twice more on each side. While it is busy (another thread reading), a
 read gets a one-off child. ``isolate=True`` (or ``JIXIAO_READ_ISOLATE=1``)
 gives every read a fresh child, so a file that subverts its reader cannot
 touch the results of later files: for a server reading many users' uploads.
@@ -290,7 +292,8 @@ def _serve(requests: int, replies: int) -> None:
                 size = _HEADER.unpack(_receive(requests, _HEADER.size))[0]
             except EOFError:
                 break
-            read, data, name, memory_mb, seconds = pickle.loads(_receive(requests, size))
+            read, name, memory_mb, seconds, length = pickle.loads(_receive(requests, size))
+            data = _receive(requests, length)  # the file's bytes follow the request unpickled
             kind, reply = _attempt(read, data, name, memory_mb, seconds)
             _send_frame(replies, reply)
             if kind == "memory":
@@ -464,22 +467,29 @@ class _Worker:
         os.close(self.replies)
         return _kill(self.pid)
 
-    def _send(self, payload: bytes, deadline: _Deadline) -> None:
-        view = memoryview(_HEADER.pack(len(payload)) + payload)
-        while view:
+    def _send(self, request: bytes, data: bytes, deadline: _Deadline) -> None:
+        """The framed request, then the file's bytes as they are, gathered by ``writev`` (no copy here)."""
+        views = [memoryview(_HEADER.pack(len(request))), memoryview(request), memoryview(data)]
+        while views:
             remaining = deadline.remaining()
             if remaining <= 0:
                 raise TimeoutError
             _, writable, _ = select.select([], [self.requests], [], remaining)
-            if writable:
-                try:
-                    view = view[os.write(self.requests, view[:_CHUNK]) :]
-                except BlockingIOError:
-                    continue
+            if not writable:
+                continue
+            try:
+                written = os.writev(self.requests, views)
+            except BlockingIOError:
+                continue
+            while views and written >= len(views[0]):
+                written -= len(views[0])
+                views.pop(0)
+            if written:
+                views[0] = views[0][written:]
 
-    def ask(self, request: bytes, deadline: _Deadline) -> _Reply:
+    def ask(self, request: bytes, data: bytes, deadline: _Deadline) -> _Reply:
         """Send one request and wait for its reply; ``TimeoutError`` / ``EOFError`` / ``OSError`` if it fails."""
-        self._send(request, deadline)
+        self._send(request, data, deadline)
         self.reads += 1
         return _final_reply(self.replies, deadline)
 
@@ -502,7 +512,7 @@ atexit.register(stop_worker)
 def _via_worker(read: _Reader, data: bytes, name: str, seconds: float, memory_mb: int) -> Source:
     global _worker
     try:
-        request = pickle.dumps((read, data, name, memory_mb, seconds), protocol=pickle.HIGHEST_PROTOCOL)
+        request = pickle.dumps((read, name, memory_mb, seconds, len(data)), protocol=pickle.HIGHEST_PROTOCOL)
     except (pickle.PicklingError, AttributeError, TypeError):  # a reader the worker cannot be sent
         return _one_shot(read, data, name, seconds, memory_mb)
     deadline = _Deadline.start(seconds)
@@ -512,7 +522,7 @@ def _via_worker(read: _Reader, data: bytes, name: str, seconds: float, memory_mb
         _worker = _Worker.start()
     worker = _worker
     try:
-        reply = worker.ask(request, deadline)
+        reply = worker.ask(request, data, deadline)
     except TimeoutError:
         stop_worker()
         raise deadline.error() from None
