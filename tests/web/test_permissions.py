@@ -109,6 +109,12 @@ def _web_routes(browser: Browser, store: Store) -> list[tuple[str, str, Call]]:
         ("审核问题", "review", lambda o: browser.post(f"/findings/{o.finding}/decision", {"decision": "accepted"})),
         ("通过", "review", lambda o: browser.post(f"/forms/{o.submitted_form}/state", {"action": "approve"})),
         ("退回", "review", lambda o: browser.post(f"/forms/{o.submitted_form}/state", {"action": "return"})),
+        ("复核评分", "review", lambda o: browser.post(f"/forms/{o.submitted_form}/review-score", {"score": "90"})),
+        (
+            "批量审核问题",
+            "review",
+            lambda o: browser.post("/findings/decisions", {"ids": str(o.finding), "decision": "fixed"}),
+        ),
     ]
 
 
@@ -142,6 +148,18 @@ def _api_routes(client: httpx.Client, token: str, store: Store) -> list[tuple[st
             "接口通过",
             "review",
             lambda o: client.post(f"/api/v1/forms/{o.submitted_form}/state", json={"action": "approve"}, headers=auth),
+        ),
+        (
+            "接口复核评分",
+            "review",
+            lambda o: client.post(f"/api/v1/forms/{o.submitted_form}/review-score", json={"score": "90"}, headers=auth),
+        ),
+        (
+            "接口批量审核问题",
+            "review",
+            lambda o: client.post(
+                "/api/v1/findings/decisions", json={"ids": [o.finding], "decision": "fixed"}, headers=auth
+            ),
         ),
     ]
 
