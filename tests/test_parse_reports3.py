@@ -158,3 +158,11 @@ def test_a_unit_line_with_initial_and_full_year_budgets() -> None:
     # near miss: a full-year budget alone stays the budget
     text = _DEPT + "全年预算226.60万元，全年实际支出221.35万元，预算执行率97.68%。\n"
     assert _report(text)["budget"]["budget"] == 226.6
+
+
+def test_a_title_opening_with_guanyu_names_the_unit_after_it() -> None:
+    text = "关于定川市文化和旅游局2022年度部门整体支出绩效评价报告\n一、基本情况\n内设7个科室。\n"
+    assert _report(text)["department"] == "定川市文化和旅游局"
+    # near miss: a unit whose own name is all the title has before the year
+    text = "定川市文化和旅游局2022年度部门整体支出绩效评价报告\n一、基本情况\n内设7个科室。\n"
+    assert _report(text)["department"] == "定川市文化和旅游局"

@@ -271,7 +271,8 @@ class ReportParser:
             if vocab.ORG_NAME.match(vocab.norm_label(key)):
                 return key
         if self.form.title:
-            match = _ORG_IN_TITLE.match(_YEAR_PREFIX.sub("", vocab.norm_label(self.form.title)))
+            key = _YEAR_PREFIX.sub("", vocab.norm_label(self.form.title))
+            match = _ORG_IN_TITLE.match(key.removeprefix("关于"))  # 关于某某局2022年度…的评价报告
             if match:
                 return match.group(1)
         return None
