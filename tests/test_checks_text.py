@@ -388,3 +388,14 @@ def test_claim_of_success_in_the_section_of_a_project_the_reports_table_lists() 
     (found,) = review(text, "narrative.unsupported_claim")
     assert found.field == "projects[1]"
     assert found.line == text[: text.rindex("项目绩效目标顺利完成")].count("\n") + 1
+
+
+def test_last_years_figure_followed_by_a_comparison_is_not_a_slip() -> None:
+    text = report(
+        "二、预算执行情况\n\n2022年，我局预算执行率为95.6%。今年以来，我局按月调度支出进度，执行率较上年提高2.3个百分点。"
+    )
+    assert review(text, "year.mismatch") == []
+    # near miss: the same sentence followed by one that compares nothing is a templated slip
+    slip = report("二、预算执行情况\n\n2022年，我局预算执行率为95.6%。我局按月调度支出进度。")
+    (found,) = review(slip, "year.mismatch")
+    assert found.found == 2022
