@@ -166,3 +166,15 @@ def test_a_title_opening_with_guanyu_names_the_unit_after_it() -> None:
     # near miss: a unit whose own name is all the title has before the year
     text = "定川市文化和旅游局2022年度部门整体支出绩效评价报告\n一、基本情况\n内设7个科室。\n"
     assert _report(text)["department"] == "定川市文化和旅游局"
+
+
+def test_a_score_table_set_the_other_way_round() -> None:
+    text = (
+        "某区残联2023年度辅助器具适配项目绩效评价报告\n一、基本情况\n项目全年预算45万元。\n二、评价结论\n"
+        "一级指标\t分值\t得分\t得分率\n决策\t20\t18\t90%\n过程\t20\t18.5\t92.5%\n产出\t30\t28\t93.33%\n"
+        "效益\t30\t27.5\t91.67%\n合计\t100\t92\t92%\n"
+    )
+    assert _report(text)["score_breakdown"] == {"决策": 18, "过程": 18.5, "产出": 28, "效益": 27.5}
+    # near miss: an indicator table (二级 / 三级 columns) is no score table
+    text = text.replace("一级指标\t分值\t得分\t得分率", "一级指标\t二级指标\t分值\t得分")
+    assert _report(text)["score_breakdown"] is None

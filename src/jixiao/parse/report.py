@@ -184,6 +184,7 @@ _TABLE_COLUMNS = (
 # Score-table columns besides 产出 / 效益 / 满意度: the funds line and the evaluation framework's
 # level-1 names (财预〔2020〕10号附件2: 决策 / 过程 / 产出 / 效益; 财预〔2013〕53号: 投入 / 过程 / 产出 / 效果).
 _BREAKDOWN_NAMES = frozenset(("预算执行率", "预算执行", "决策", "过程", "投入", "产出", "效益", "效果", "满意度"))
+_SCORE_TABLE_FIRST = frozenset(("一级指标", "指标", "评价指标", "指标名称", "项目"))
 _QUALIFIER = re.compile(r"^(?:全年|年度|本年|当年|实际|自评|评价|绩效|综合)+")  # 全年执行数, 自评等级
 
 
@@ -658,11 +659,34 @@ class ReportParser:
         return named[0] if len(named) == 1 else None
 
     def _score_table(self) -> None:
+        """A score table: the level-1 names across a header row and a 得分 row under it, or (set the
+        other way round) a 得分 column with one level-1 name a row."""
         header: dict[int, str] | None = None
+        score_col: int | None = None
+        column: dict[str, Decimal] = {}
         for row in self.rows:
             if not row.table:
+                score_col = None
                 continue
             labels = [vocab.bare_label(cell.text) for cell in row.cells]
+            if score_col is not None:
+                name = labels[0] if labels else ""
+                if not (vocab.level1_of(name) or name in _BREAKDOWN_NAMES):
+                    break
+                value = parse_number(row.cells[score_col].text) if score_col < len(row.cells) else None
+                if value is not None:
+                    column[name] = value
+                    self.form.provenance.setdefault("score_breakdown", Loc(line=row.line, row=row.index))
+                continue
+            if (
+                len(labels) >= 3
+                and labels[0] in _SCORE_TABLE_FIRST
+                and "得分" in labels[1:]
+                and "分值" in labels[1:]
+                and not any(label in ("二级指标", "三级指标") for label in labels)
+            ):
+                score_col = row.cells[labels.index("得分", 1)].col
+                continue
             names = {
                 cell.col: label
                 for cell, label in zip(row.cells, labels, strict=True)
@@ -682,6 +706,10 @@ class ReportParser:
                     self.form.score_breakdown = breakdown
                     self.form.provenance["score_breakdown"] = Loc(line=row.line, row=row.index)
                 return
+        if len(column) >= 2:
+            self.form.score_breakdown = column
+        else:
+            self.form.provenance.pop("score_breakdown", None)
 
 
 def _list_items(text: str, start: int) -> list[tuple[str, str, int]]:
