@@ -13,7 +13,7 @@ from sqlalchemy import select
 from webclient import Browser
 
 from conftest import Account
-from jixiao.model import DepartmentForm
+from jixiao.model import DepartmentForm, ProjectForm
 from jixiao.pipeline import extract_source
 from jixiao.read import read_bytes
 from jixiao.store.access import Invalid, NotFound, Principal, Refused
@@ -22,6 +22,7 @@ from jixiao.store.documents import rebuild
 from jixiao.store.editing import edit_form
 from jixiao.store.models import AuditEntry, StoredDocument, StoredFinding, StoredForm, StoredIndicator
 from jixiao.store.online import ONLINE, create_department_form, create_project_form, encode
+from jixiao.store.review_score import set_review_score
 from jixiao.store.users import create_token
 from jixiao.web.app import create_app
 
@@ -316,3 +317,66 @@ def test_a_department_form_is_the_framework_filled_and_read_back(store: Store, a
         create_department_form(store, filer, 2025)
     with pytest.raises(Invalid):
         _edit(store, filer, form_id, {"op": "add:0"})  # the framework's rows are the framework's
+
+
+def test_a_target_form_has_no_scores_and_reads_back(store: Store, accounts: dict[str, Account]) -> None:
+    """项目支出绩效目标完成情况表: targets against actuals, the rate derived, no weight, score or total anywhere."""
+    filer = accounts["filer"].principal
+    result = create_project_form(store, filer, PROJECT, 2025, scored=False)
+    assert result.ok and result.document_id is not None and "目标完成情况表" in result.filename
+    with store.read() as session:
+        form_id = session.scalar(select(StoredForm.id).where(StoredForm.document_id == result.document_id))
+    assert form_id is not None
+    with pytest.raises(Invalid, match="已有项目"):  # one project form per project and year, of either kind
+        create_project_form(store, filer, PROJECT, 2025)
+    values = {
+        "funds.total.budget": "40",
+        "funds.total.executed": "30",
+        "funds.fiscal.budget": "40",
+        "funds.fiscal.executed": "30",
+        "indicators[0].name": "建成职工书屋数量",
+        "indicators[0].target": "≥10个",
+        "indicators[0].actual": "8个",
+        "indicators[0].note": "两处场地未落实，顺延至次年",
+    }
+    _edit(store, filer, form_id, values)
+    for scoring in ({"indicators[0].weight": "50"}, {"funds.score": "9"}, {"total_score": "90"}):
+        with pytest.raises(Invalid, match="不评分"):
+            _edit(store, filer, form_id, scoring)
+
+    form, _, _ = _state(store, form_id)
+    assert form.execution_rate == Decimal("0.75") and form.total_score is None and form.grade is None
+    with store.read() as session:
+        stored = session.get(StoredDocument, form.document_id)
+        assert stored is not None
+        lines = stored.lines
+    text = "\n".join(lines)
+    assert text.startswith("项目支出绩效目标完成情况表") and "分值" not in text and "得分" not in text
+    back = extract_source(read_bytes(encode(lines), "back.txt")).forms
+    assert len(back) == 1
+    read = back[0]
+    assert isinstance(read, ProjectForm) and not read.scored
+    assert read.funds.total.executed == Decimal(30) and read.funds.weight is None
+    assert (read.indicators[0].name, read.indicators[0].target, read.indicators[0].actual) == (
+        "建成职工书屋数量",
+        "≥10个",
+        "8个",
+    )
+    assert all(row.weight is None and row.score is None for row in read.indicators)
+    with pytest.raises(Invalid, match="不评分"):
+        set_review_score(store, accounts["reviewer"].principal, form_id, "80")
+
+
+def test_the_new_form_page_offers_the_target_form(store: Store, accounts: dict[str, Account]) -> None:
+    app = create_app(store, migrate=False)
+    browser = Browser(app, accounts["filer"].name, accounts["filer"].password)
+    assert 'value="target"' in browser.get("/forms/new").text
+    created = browser.post("/forms/new", {"kind": "target", "project": PROJECT, "year": "2025"})
+    assert created.status_code == 303
+    page = browser.get(created.headers["location"]).text
+    assert 'name="indicators[0].target"' in page and 'name="indicators[0].note"' in page
+    assert 'name="indicators[0].weight"' not in page and 'name="funds.weight"' not in page
+    assert "各项得分合计" not in page and "<th>分值</th>" not in page and "保存复核评分" not in page
+    reviewer = Browser(app, accounts["reviewer"].name, accounts["reviewer"].password)
+    assert "保存复核评分" not in reviewer.get(created.headers["location"]).text
+    assert browser.post("/forms/new", {"kind": "bogus", "project": "x", "year": "2025"}).status_code == 422

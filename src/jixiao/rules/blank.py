@@ -70,12 +70,27 @@ def blank_project_form(project: str, department: str, year: int, profile: Profil
     form = ProjectForm(line=1, year=year, title="项目支出绩效自评表", project=project, department=department)
     execution = weights.get("预算执行率")
     form.funds.weight = Decimal(str(execution)) if execution is not None else None
-    form.indicators = [
+    form.indicators = _standard_rows()
+    return form
+
+
+def blank_target_form(project: str, department: str, year: int) -> ProjectForm:
+    """The 项目支出绩效目标完成情况表: the project form's rows, targets against actuals, and no scores
+    (RULES.md §5.5: only the rate and the direction of each target are checked)."""
+    form = ProjectForm(
+        line=1, year=year, title="项目支出绩效目标完成情况表", project=project, department=department, scored=False
+    )
+    form.indicators = _standard_rows()
+    return form
+
+
+def _standard_rows() -> list[Indicator]:
+    """One empty row under every standard 二级指标."""
+    return [
         Indicator(level1=level1, level2=level2, name=None, line=1)
         for level1, level2s in STANDARD_INDICATORS
         for level2 in level2s
     ]
-    return form
 
 
 def blank_department_form(department: str, year: int) -> DepartmentForm:

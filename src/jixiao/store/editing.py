@@ -176,6 +176,9 @@ def apply_changes(form: Form, values: dict[str, str]) -> list[Change]:
             raise Invalid(f"不能修改字段 {path}")
         number_field = attribute in ("weight", "score", "total_score") or path in _AMOUNTS
         after: Any = parse_number(raw, label) if number_field else _text(raw)
+        scoring = attribute in ("weight", "score", "total_score") and path not in _AMOUNTS
+        if scoring and after is not None and isinstance(form, ProjectForm) and not form.scored:
+            raise Invalid("绩效目标完成情况表不评分，没有分值、得分和总分")
         before = getattr(target, attribute)
         if not _same(before, after):
             setattr(target, attribute, after)

@@ -18,7 +18,7 @@ from jixiao.read.source import Source
 from jixiao.render.forms.build import build_pages
 from jixiao.render.forms.templates import template_for
 from jixiao.render.forms.text import write_text
-from jixiao.rules.blank import blank_department_form, blank_project_form, derive_cells
+from jixiao.rules.blank import blank_department_form, blank_project_form, blank_target_form, derive_cells
 from jixiao.rules.profile import profile_for
 from jixiao.store.access import Invalid, Principal, Refused
 from jixiao.store.db import Store
@@ -76,9 +76,16 @@ def _existing(store: Store, department: str, year: int, kind: str, project: str 
 
 
 def create_project_form(
-    store: Store, actor: Principal, project: str, year: int, department: str = "", profile: str | None = None
+    store: Store,
+    actor: Principal,
+    project: str,
+    year: int,
+    department: str = "",
+    profile: str | None = None,
+    scored: bool = True,
 ) -> ImportResult:
-    """Store a blank 项目支出绩效自评表 for ``actor``'s department (an admin names it); Invalid/Refused say why not."""
+    """Store a blank 项目支出绩效自评表 (or, not ``scored``, a 项目支出绩效目标完成情况表) for ``actor``'s
+    department (an admin names it); one project form per project and year. Invalid/Refused say why not."""
     project = " ".join(project.split())[:MAX_NAME]
     if not project:
         raise Invalid("请填写项目名称")
@@ -86,10 +93,12 @@ def create_project_form(
     unit = _department_name(store, actor, department)
     found = _existing(store, unit, year, "project", project)
     if found is not None:
-        raise Invalid(f"{unit} {year} 年度已有项目“{project}”的自评表（表单 {found}），请直接打开修改")
+        raise Invalid(
+            f"{unit} {year} 年度已有项目“{project}”的{'自评表' if scored else '表'}（表单 {found}），请直接打开修改"
+        )
     chosen = profile_for(unit, year, profile)
-    form = blank_project_form(project, unit, year, chosen)
-    filename = f"{project}-{year}年度项目支出绩效自评表（在线填报）.txt"
+    form = blank_project_form(project, unit, year, chosen) if scored else blank_target_form(project, unit, year)
+    filename = f"{project}-{year}年度{form.title}（在线填报）.txt"
     return _store_new(store, actor, Document(source=filename, forms=[form], profile=chosen.name), unit)
 
 
@@ -108,6 +117,10 @@ def create_department_form(
     return _store_new(store, actor, document, unit)
 
 
+# what 新建 offers: 项目支出绩效自评表, 项目支出绩效目标完成情况表 (no scores), 部门整体支出绩效自评表
+FORM_KINDS = ("project", "target", "department")
+
+
 def create_form(
     store: Store,
     actor: Principal,
@@ -117,11 +130,13 @@ def create_form(
     department: str = "",
     profile: str | None = None,
 ) -> int:
-    """Create a blank form of ``kind`` (``project`` or ``department``) and give its form id."""
+    """Create a blank form of ``kind`` (``project``, ``target`` or ``department``) and give its form id."""
+    if kind not in FORM_KINDS:
+        raise Invalid("未知的表单类型")
     if kind == "department":
         result = create_department_form(store, actor, year, department, profile)
     else:
-        result = create_project_form(store, actor, project, year, department, profile)
+        result = create_project_form(store, actor, project, year, department, profile, scored=kind != "target")
     if not result.ok or result.document_id is None:
         raise Invalid(result.message)
     with store.read() as session:

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from jixiao.model import ProjectForm
 from jixiao.rules.scoring import grade_for
 from jixiao.store.access import NOT_FOUND, Invalid, NotFound, Principal
 from jixiao.store.audit import record
 from jixiao.store.db import Store
-from jixiao.store.documents import form_profile
+from jixiao.store.documents import form_profile, rebuild
 from jixiao.store.editing import parse_number
 from jixiao.store.models import StoredDocument, StoredForm, now
 
@@ -37,14 +38,17 @@ def set_review_score(store: Store, actor: Principal, form_id: int, score: str, n
         actor.require_review(form.department_id)
         if form.kind == "report":
             raise Invalid("自评报告没有分数，请对其中的自评表复核评分")
+        document = session.get(StoredDocument, form.document_id)
+        assert document is not None
+        model = rebuild(document).forms[form.position]
+        if isinstance(model, ProjectForm) and not model.scored:
+            raise Invalid("绩效目标完成情况表不评分，没有可复核的得分")
         ceiling = form.total_weight if form.total_weight else _FULL_MARKS
         if value is not None and not Decimal(0) <= value <= ceiling:
             raise Invalid(f"复核得分应在 0 至 {ceiling.normalize():f} 分之间")
         if value is not None and value != value.quantize(Decimal("0.01")):
             raise Invalid("复核得分最多保留两位小数")
         before = {"score": _text(form.review_score), "grade": form.review_grade, "note": form.review_note}
-        document = session.get(StoredDocument, form.document_id)
-        assert document is not None
         grade = None
         if value is not None:
             grade = grade_for(value, form_profile(document, form.year, form.stated_department))

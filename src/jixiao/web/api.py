@@ -94,8 +94,10 @@ def _listing(listing: Listing) -> Response:
 class NewFormRequest(BaseModel):
     """A blank form to fill in online."""
 
-    kind: Literal["project", "department"] = Field(
-        "project", description="project：项目支出绩效自评表；department：部门整体支出绩效自评表"
+    kind: Literal["project", "target", "department"] = Field(
+        "project",
+        description="project：项目支出绩效自评表；target：项目支出绩效目标完成情况表（不评分）；"
+        "department：部门整体支出绩效自评表",
     )
     project: str = Field("", description="项目名称（项目支出表必填）")
     year: int = Field(description="评价年度")
