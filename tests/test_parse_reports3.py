@@ -178,3 +178,12 @@ def test_a_score_table_set_the_other_way_round() -> None:
     # near miss: an indicator table (二级 / 三级 columns) is no score table
     text = text.replace("一级指标\t分值\t得分\t得分率", "一级指标\t二级指标\t分值\t得分")
     assert _report(text)["score_breakdown"] is None
+
+
+def test_a_project_title_with_de_before_the_report_word() -> None:
+    text = "某区总工会关于2023年度职工互助保障项目的绩效自评报告\n一、项目基本情况\n全年预算92.00万元。\n"
+    (project,) = _report(text)["projects"]
+    assert project["name"] == "职工互助保障"
+    # near miss: a project name that ends in 的 only through its own words keeps them
+    text = "某区总工会2023年度职工互助保障项目绩效自评报告\n一、项目基本情况\n全年预算92.00万元。\n"
+    assert _report(text)["projects"][0]["name"] == "职工互助保障"

@@ -50,7 +50,7 @@ _ANALYSIS_END = re.compile(
 )
 _CLASS_ITEM = re.compile(r"[（(](类|款|项)[)）]")
 _ORG_IN_TITLE = re.compile(r"^(.{2,24}?(?:总工会|工会|委员会|局|厅|办公室|中心|政府|联合会))")
-_PROJECT_TITLE = re.compile(r"^(.+?)(?:项目)?(?:支出)?(?:绩效)?(?:自评|评价)报告$")
+_PROJECT_TITLE = re.compile(r"^(.+?)(?:项目)?(?:支出)?的?(?:绩效)?(?:自评|评价)报告$")  # …项目的绩效自评报告
 _YEAR_PREFIX = re.compile(r"^\s*(?:关于)?\s*\d{4}\s*年度?\s*")
 _CONTEXT_WORDS = ("项目", "转移支付", "专项")
 
