@@ -185,7 +185,8 @@ def test_deleting_through_the_pages(store: Store, accounts: dict[str, Account]) 
     assert filer.get(f"/documents/{own}").status_code == 404
     assert filer.get("/documents.json").json()["total"] == 0
     assert "青禾项目表" not in other.get(f"/documents?deleted={own}").text  # another department's name stays hidden
-    assert "删除文档" in Browser(app, accounts["admin"].name, accounts["admin"].password).get("/audit").text
+    audit = Browser(app, accounts["admin"].name, accounts["admin"].password).get("/audit").text
+    assert "删除文档" in audit and f"文档 {own}（已删除）" in audit
 
 
 def test_deleting_through_the_api(store: Store, accounts: dict[str, Account]) -> None:
