@@ -399,3 +399,43 @@ def test_last_years_figure_followed_by_a_comparison_is_not_a_slip() -> None:
     slip = report("二、预算执行情况\n\n2022年，我局预算执行率为95.6%。我局按月调度支出进度。")
     (found,) = review(slip, "year.mismatch")
     assert found.found == 2022
+
+
+def test_shares_of_the_total_the_parts_add_up_to_in_the_sentence_before() -> None:
+    """预算数 X，执行数 Y。其中：A 占支出总额的 p%: Y is the total (the parts add up to it)."""
+    text = report(
+        "二、预算执行\n\n全年预算数386.50万元，全年执行数379.42万元，预算执行率98.17%。其中：基本支出142.60万元，"
+        "占支出总额的35.58%；项目支出236.82万元，占支出总额的62.42%。"
+    )
+    (found,) = review(text, "arith.rate_mismatch")
+    assert (found.expected, found.found) == (Decimal("0.3758"), Decimal("0.3558"))
+    assert review(text.replace("35.58%", "37.58%"), "arith.rate_mismatch") == []
+    # near miss: a share of another whole (收入总额) is not checked against the spending
+    other = report(
+        "二、预算执行\n\n全年预算数386.50万元，全年执行数379.42万元。其中：基本支出142.60万元，"
+        "占收入总额的35.58%；项目支出236.82万元。"
+    )
+    assert review(other, "arith.rate_mismatch") == []
+
+
+DEPT_FORM = """附件
+部门整体支出绩效自评表
+（2023年度）
+部门名称	松溪县总工会
+项目资金（万元）		年初预算数	全年预算数	全年执行数	分值	执行率	得分
+	年度资金总额	372.00	386.50	379.42	10	98.17%	9.82
+年度总体目标	预期目标	实际完成情况
+	提供服务不少于900人次。	提供服务980人次。
+绩效指标	一级指标	二级指标	三级指标	年度指标值	实际完成值	分值	得分	偏差原因分析及改进措施
+	产出指标（60分）	数量指标	服务人次	≥900人次	980人次	60	60
+	效益指标（30分）	社会效益指标	服务质量	有效改善	达成年度指标	30	30
+总分			100	99.82
+"""
+
+
+def test_a_department_report_citing_its_forms_funds_score() -> None:
+    text = report("二、绩效情况\n\n对照部门整体支出绩效自评表，预算执行得分9.28分，自评总分99.82分。") + DEPT_FORM
+    (found,) = review(text, "text.table_mismatch")
+    assert (found.expected, found.found) == (Decimal("9.82"), Decimal("9.28"))
+    honest = text.replace("预算执行得分9.28分", "预算执行得分9.82分")
+    assert review(honest, "text.table_mismatch") == []

@@ -187,3 +187,11 @@ def test_a_project_title_with_de_before_the_report_word() -> None:
     # near miss: a project name that ends in 的 only through its own words keeps them
     text = "某区总工会2023年度职工互助保障项目绩效自评报告\n一、项目基本情况\n全年预算92.00万元。\n"
     assert _report(text)["projects"][0]["name"] == "职工互助保障"
+
+
+def test_a_qualified_total_score_is_the_reports() -> None:
+    text = _DEPT + "全年预算数386.50万元，全年执行数379.42万元，预算执行率98.17%。部门整体自评总分99.82分，等级为优。\n"
+    assert _report(text)["total_score"] == 99.82
+    # near miss: a bare 总分 is the scale, not the score
+    text = _DEPT + "指标体系总分100分，分产出、效益、满意度三类。\n"
+    assert _report(text)["total_score"] is None

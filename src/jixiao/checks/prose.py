@@ -717,8 +717,11 @@ def _total_before(text: str, sentence_start: int, marker_start: int, unit: str) 
     return None
 
 
-def _total_in_previous(text: str, sentence_start: int, prefix: str, unit: str) -> Figure | None:
-    """``…300万元。其中：`` — the previous sentence's only amount of the list's unit."""
+def _total_in_previous(
+    text: str, sentence_start: int, prefix: str, unit: str, items: list[Item] | None = None
+) -> Figure | None:
+    """``…300万元。其中：`` — the previous sentence's only amount of the list's unit, or of several
+    (预算数 X，执行数 Y，执行率 Z。其中：…) the one the parts add up to exactly."""
     if sentence_start == 0:
         return None
     previous_start, _ = sentence_bounds(text, sentence_start - 1)
@@ -730,6 +733,10 @@ def _total_in_previous(text: str, sentence_start: int, prefix: str, unit: str) -
         and fig.unit == unit
         and not CHANGE_BEFORE.search(text, max(0, fig.start - 6), fig.start)
     ]
+    if len(same) > 1 and items and len(items) >= 2:
+        parts = sum((item.figure.value for item in items), Decimal(0))
+        tolerance = min(item.figure.half_unit() for item in items)
+        same = [fig for fig in same if abs(fig.value - parts) <= min(tolerance, fig.half_unit())]
     if len(same) != 1:
         return None
     if prefix and (len(prefix) > 10 or re.search(r"\d", prefix) or prefix not in label_before(text, same[0].start)):
@@ -848,7 +855,7 @@ def _read_lists(form: Form, paragraphs: list[Paragraph]) -> list[ItemList]:
             exhaustive = any(word in text[sentence_start : marker.end()] for word in _EXHAUSTIVE)
             total = _total_before(text, sentence_start, marker.start(), unit)
             if total is None and not [f for f in figures(prefix) if f.unit == unit]:
-                total = _total_in_previous(text, sentence_start, prefix, unit)
+                total = _total_in_previous(text, sentence_start, prefix, unit, items)
             if total is not None:
                 item_list.total = total
                 item_list.total_label = label_before(text, total.start)

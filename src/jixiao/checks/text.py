@@ -760,6 +760,9 @@ def _breakdown_findings(report: ReportForm, form: ProjectForm) -> Iterator[Draft
         )
 
 
+_FUNDS_SCORE = re.compile(r"预算执行(?:率)?(?:指标)?得分\s*(?:为|是)?\s*[:：]?\s*(\d+(?:\.\d+)?)\s*分")
+
+
 def _department_report(report: ReportForm, ctx: Context) -> Iterator[Draft]:
     title = vocab.unquoted(report.title or "")
     if "整体" not in title:
@@ -783,6 +786,22 @@ def _department_report(report: ReportForm, ctx: Context) -> Iterator[Draft]:
             expected=dept.total_score,
             found=report.total_score,
         )
+    if dept.funds.score is not None:
+        for paragraph in prose.narrative(report, ctx):
+            if "得分" not in paragraph.text:
+                continue
+            for match in _FUNDS_SCORE.finditer(paragraph.text):
+                stated = Decimal(match.group(1))
+                if _close(stated, dept.funds.score):
+                    continue
+                yield Draft(
+                    field=None,
+                    line=paragraph.line_at(match.start()),
+                    message=f"报告写预算执行得分 {show(stated)} 分，"
+                    f"而第 {dept.line} 行的部门整体支出绩效自评表为 {show(dept.funds.score)} 分",
+                    expected=dept.funds.score,
+                    found=stated,
+                )
     if report.grade and dept.grade and _grade(report.grade) != _grade(dept.grade):
         loc = report.provenance.get("grade")
         yield Draft(
@@ -1047,6 +1066,22 @@ def _execution_rates(paragraph: Paragraph, department: bool, rate_lines: dict[in
         )
 
 
+_WHOLE = re.compile(r"^(支出|收入)?(?:总额|合计|总计|总数)$|^总(支出|收入)$")
+_SPENDING_WORDS = ("支出", "执行", "决算", "使用")
+
+
+def _whole_of(base: str, label: str) -> bool:
+    """``占支出总额的`` names the whole the list itemises when the total is that kind of amount
+    (全年执行数 is the spending)."""
+    match = _WHOLE.match(base)
+    if match is None:
+        return False
+    kind = match.group(1) or match.group(2)
+    if kind == "收入":
+        return "收入" in label
+    return kind is None or any(word in label for word in _SPENDING_WORDS)
+
+
 def _list_shares(form: Form, ctx: Context) -> Iterator[Draft]:
     for item_list in prose.item_lists(form, ctx):
         total = item_list.total
@@ -1059,7 +1094,7 @@ def _list_shares(form: Form, ctx: Context) -> Iterator[Draft]:
                 continue
             if item.base:
                 base = vocab.unquoted(re.sub(r"^(本年|全年|当年)", "", item.base))
-                if base not in label and label not in base:
+                if base not in label and label not in base and not _whole_of(base, label):
                     continue
             ratio = item.figure.value / total.value
             if prose.percent_matches(percent, ratio, prose.ratio_slack(item.figure, total)):

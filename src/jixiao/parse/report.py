@@ -32,6 +32,8 @@ _RATE = re.compile(
 # A score or grade statement, found from its literal 得分 / 等级 (a pattern that starts with optional
 # words is tried at every character of the text); the words before it are read back from there.
 _SCORE = re.compile(r"得分\s*(?:为|是)?\s*[:：]?\s*(\d+(?:[.．]\d+)?)\s*分")
+# The report's total written as a qualified 总分 (自评总分99.82分); a bare 总分 is often the scale (总分100分).
+_TOTAL = re.compile(r"(?:自评|评价|综合|绩效)总分\s*(?:为|是)?\s*[:：]?\s*(\d+(?:[.．]\d+)?)\s*分")
 _SCORE_LEAD = re.compile(r"(最终|总体|综合|项目|自评|评价|绩效)?(?:评价|自评)?$")
 _GRADE = re.compile(r"等[级次]\s*(?:为|是)?\s*[:：]?\s*[“\"「]?(优秀|良好|优|良|中|差)")
 _GRADE_LEAD = re.compile(r"(?:评价|自评|绩效)?$")
@@ -255,6 +257,7 @@ class ReportParser:
             self._table_project_sections()
             self._unit_budget()
         self._score_and_grade()
+        self._qualified_total()
         self._each_project()
         self._score_table()
         if single is not None and form.projects:
@@ -624,6 +627,19 @@ class ReportParser:
                             line=paragraph.line_at(lead.start() if lead else grade.start())
                         )
                     break
+
+    def _qualified_total(self) -> None:
+        if self.form.total_score is not None:
+            return
+        for index, paragraph in enumerate(self.paragraphs):
+            if "总分" not in paragraph.text or index in self.section_owner:
+                continue
+            match = _TOTAL.search(paragraph.text)
+            value = parse_number(match.group(1)) if match else None
+            if match is not None and value is not None:
+                self.form.total_score = value
+                self.form.provenance["total_score"] = Loc(line=paragraph.line_at(match.start()))
+                return
 
     def _each_project(self) -> None:
         """Scores listed for the projects in their order, and a grade stated for all of them."""
