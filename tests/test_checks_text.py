@@ -439,3 +439,6 @@ def test_a_department_report_citing_its_forms_funds_score() -> None:
     assert (found.expected, found.found) == (Decimal("9.82"), Decimal("9.28"))
     honest = text.replace("预算执行得分9.28分", "预算执行得分9.82分")
     assert review(honest, "text.table_mismatch") == []
+    # near miss: a project's own funds score in the department's report
+    project = text.replace("预算执行得分9.28分", "职工帮扶项目预算执行得分9.28分")
+    assert review(project, "text.table_mismatch") == []

@@ -792,8 +792,9 @@ def _department_report(report: ReportForm, ctx: Context) -> Iterator[Draft]:
                 continue
             for match in _FUNDS_SCORE.finditer(paragraph.text):
                 stated = Decimal(match.group(1))
-                if _close(stated, dept.funds.score):
-                    continue
+                sentence_start = max(paragraph.text.rfind(mark, 0, match.start()) for mark in "。；;！？") + 1
+                if _close(stated, dept.funds.score) or "项目" in paragraph.text[sentence_start : match.start()]:
+                    continue  # agrees, or is a project's own funds score
                 yield Draft(
                     field=None,
                     line=paragraph.line_at(match.start()),
