@@ -31,9 +31,6 @@ FIXTURES = Path(__file__).parent / "fixtures" / "office4"
 NAMES = sorted([*specs.XLSX, *specs.DOCX, *specs.XLS])
 # Gaps not closed yet: (test, fixture) → why it fails. Strict: a fix makes the test pass and must remove it here.
 XFAIL: dict[tuple[str, str], str] = {
-    ("extract", "docx_altcontent"): "docx reader: text in mc:AlternateContent is skipped (title, project name lost)",
-    ("extract", "docx_form_fields"): "docx reader: a FORMCHECKBOX form field shows no character (grade lost)",
-    ("review", "docx_template_sdt"): "docx reader: an unfilled content control's prompt text is read as the note",
     ("extract", "xlsx_hidden_anchor"): "xlsx reader: a merged range anchored in a hidden column loses its value",
     ("review", "xlsx_hidden_anchor"): "xlsx reader: a merged range anchored in a hidden column loses its value",
 }

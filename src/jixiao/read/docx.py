@@ -9,10 +9,18 @@ made from its default template), which the reader never looks at: that was
 most of a file's reading time. The document body is walked in order:
 
 * every paragraph (``w:p``) is one line: its runs' text (tracked insertions,
-  the tick and box glyphs of symbol fonts as ☑ □ ✓ …,
-  hyperlinks, fields' shown results and content controls included; deleted
-  text, field codes and text boxes, read apart below, left out), whitespace runs (tabs and line
-  breaks included) collapsed to one space. A paragraph in a Word list starts
+  the tick and box glyphs of symbol fonts as ☑ □ ✓ … — typed as a letter or as
+  the private-use code Word writes —, hyperlinks, smart tags, fields' shown
+  results and content controls included; deleted and moved-away text, field
+  codes and text boxes, read apart below, left out), whitespace runs (tabs and line
+  breaks included) collapsed to one space. A check box shows its state,
+  whatever glyph it draws: a check box content control (``w14:checkbox``) is
+  ☑ or ☐, a FORMCHECKBOX form field (which draws a box with no character in
+  the file) ☑ or □. A content control still showing its prompt
+  (``w:showingPlcHdr``: 单击或点击此处输入文字。) holds nothing the clerk wrote and
+  reads empty, in a paragraph, a cell or as a whole block. Of
+  ``mc:AlternateContent`` one branch is read, once: the fallback, else the first
+  choice. A paragraph in a Word list starts
   with the label Word shows for it (``一、``, ``（二）``, ``3.``): the list's
   level formats and counters are kept from ``numbering.xml`` in document
   order, a level restarting under a higher one; a list set by the paragraph's
@@ -21,7 +29,9 @@ most of a file's reading time. The document body is walked in order:
   line, so the text keeps its blank separators like a dump, but it makes no
   row (as in the text reader, a blank line is a separator, not a row); every
   other paragraph is a one-cell ``Row(table=False)``, its cell at column 0;
-* every table row (``w:tr``) is one line and one ``Row(table=True)``. Cells are
+* every table row (``w:tr``) is one line and one ``Row(table=True)`` (a row deleted
+  with track changes on, ``w:trPr/w:del``, is none: a merged cell above it
+  continues below it). Cells are
   placed on the table grid: ``w:gridBefore`` leaves leading slots empty,
   ``w:gridSpan`` makes a cell cover several columns, and ``w:vMerge`` without
   ``restart`` (or the legacy ``w:hMerge`` continue) continues the merged cell
@@ -46,6 +56,7 @@ Headers, footers, footnotes and comments are not read.
 
 from __future__ import annotations
 
+import copy
 import posixpath
 import re
 import zipfile
@@ -73,6 +84,7 @@ _R = qn("w:r")
 _T = qn("w:t")
 _VAL = qn("w:val")
 _TR_PR = qn("w:trPr")
+_DEL = qn("w:del")
 _TC_PR = qn("w:tcPr")
 _GRID_BEFORE = qn("w:gridBefore")
 _GRID_SPAN = qn("w:gridSpan")
@@ -85,14 +97,24 @@ _P_STYLE = qn("w:pStyle")
 _NUM_PR = qn("w:numPr")
 _ILVL = qn("w:ilvl")
 _NUM_ID = qn("w:numId")
-# Containers whose children are read as if they stood in their parent.
-_WRAPPERS = frozenset({qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml"), qn("w:smartTag")})
-# Inside a paragraph: never text that is shown (properties, deleted or moved-away text, alternatives).
+_MC_CHOICE = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Choice"
+_ALTERNATE = "{http://schemas.openxmlformats.org/markup-compatibility/2006}AlternateContent"
+_SDT = qn("w:sdt")
+_SDT_PR = qn("w:sdtPr")
+_SHOWING_PLACEHOLDER = qn("w:showingPlcHdr")
+_W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
+_W14_CHECKBOX = f"{{{_W14}}}checkbox"
+_W14_CHECKED = f"{{{_W14}}}checked"
+_W14_VAL = f"{{{_W14}}}val"
+_TRUE = frozenset({"1", "true", "on"})
+# Containers whose children are read as if they stood in their parent (a content control, unless it shows its
+# prompt; one branch of alternate content).
+_WRAPPERS = frozenset({_SDT, qn("w:sdtContent"), qn("w:customXml"), qn("w:smartTag"), _ALTERNATE})
+# Inside a paragraph: never text that is shown (properties, deleted or moved-away text).
 _SKIP_IN_P = frozenset(
     {
         qn("w:pPr"), qn("w:rPr"), qn("w:del"), qn("w:moveFrom"), qn("w:sdtPr"), qn("w:sdtEndPr"),
         qn("w:customXmlPr"), qn("w:smartTagPr"),
-        "{http://schemas.openxmlformats.org/markup-compatibility/2006}AlternateContent",
     }
 )  # fmt: skip
 _RUN_TEXT = {qn("w:tab"): "\t", qn("w:br"): "\n", qn("w:cr"): "\n", qn("w:noBreakHyphen"): "-"}
@@ -331,11 +353,62 @@ class _TableRow:
 _Block = str | _TableRow
 
 
+def _branch(alternate: _Element) -> _Element | None:
+    """The branch of ``mc:AlternateContent`` that is read, once: the fallback (the same text drawn for any
+    reader; for a text box a VML copy, which is read apart), else the first choice."""
+    chosen = None
+    for child in alternate.iterchildren():
+        if child.tag == _MC_FALLBACK:
+            return child
+        if chosen is None and child.tag == _MC_CHOICE:
+            chosen = child
+    return chosen
+
+
+def _control(sdt: _Element) -> str | None:
+    """What a content control shows instead of its content: "" while it shows its prompt (单击或点击此处输入文字。,
+    nothing the clerk wrote), ☑ / ☐ for a check box by its state (whatever glyph the template draws); None
+    when its content is what it shows."""
+    properties = sdt.find(_SDT_PR)
+    if properties is None:
+        return None
+    if properties.find(_SHOWING_PLACEHOLDER) is not None:
+        return ""
+    box = properties.find(_W14_CHECKBOX)
+    if box is None:
+        return None
+    checked = box.find(_W14_CHECKED)
+    return "☑" if checked is not None and (checked.get(_W14_VAL) or "").lower() in _TRUE else "☐"
+
+
+_EMPTY_P = etree.Element(_P)
+
+
+def _blank(element: _Element) -> _Element:
+    """A paragraph or cell of a control showing its prompt, emptied (a cell keeps its span and merge)."""
+    if element.tag == _P:
+        return _EMPTY_P
+    if element.tag == _TC:
+        empty = etree.Element(_TC)
+        properties = element.find(_TC_PR)
+        if properties is not None:
+            empty.append(copy.deepcopy(properties))
+        return empty
+    return element
+
+
 def _children(element: _Element) -> Iterator[_Element]:
-    """Child elements, looking through content controls and custom XML wrappers."""
+    """Child elements, looking through content controls, custom XML wrappers and alternate content."""
     for child in element.iterchildren():
         if child.tag in _WRAPPERS:
-            yield from _children(child)
+            if child.tag == _ALTERNATE:
+                branch = _branch(child)
+                if branch is not None:
+                    yield from _children(branch)
+            elif child.tag == _SDT and _control(child) == "":
+                yield from map(_blank, _children(child))
+            else:
+                yield from _children(child)
         else:
             yield child
 
@@ -369,12 +442,33 @@ def _run_font(run: _Element) -> str | None:
     return fonts.get(_ASCII) if fonts is not None else None
 
 
-def _run_text(run: _Element, parts: list[str]) -> None:
-    for child in run.iterchildren():
+_FLD_CHAR = qn("w:fldChar")
+_FF_CHECK_BOX = f"{qn('w:ffData')}/{qn('w:checkBox')}"
+_CHECKED = qn("w:checked")
+_DEFAULT = qn("w:default")
+
+
+def _form_box(field: _Element) -> str:
+    """A FORMCHECKBOX form field draws its box with no character in the file: ☑ or □ by its state ("" for
+    any other field)."""
+    box = field.find(_FF_CHECK_BOX)
+    if box is None:
+        return ""
+    state = box.find(_CHECKED)
+    if state is None:
+        state = box.find(_DEFAULT)
+        return "☑" if state is not None and (state.get(_VAL) or "").lower() in _TRUE else "□"
+    return "□" if (state.get(_VAL) or "true").lower() in ("0", "false", "off") else "☑"
+
+
+def _run_text(run: _Element, parts: list[str], within: _Element | None = None) -> None:
+    """The text a run shows; ``within`` is the branch of alternate content inside it being read."""
+    for child in (run if within is None else within).iterchildren():
         tag = child.tag
         if tag == _T:
             text = child.text or ""
-            if len(text) == 1 and text.isascii():  # a box typed as a letter in a symbol font (R, T, £ in Wingdings 2)
+            # a box typed as a letter in a symbol font (R, T, £ in Wingdings 2), or as its private-use code (F052)
+            if len(text) == 1 and (text.isascii() or "\uf000" <= text <= "\uf0ff"):
                 shown = _symbol(_run_font(run), ord(text))
                 parts.append(shown or text)
             else:
@@ -386,6 +480,12 @@ def _run_text(run: _Element, parts: list[str]) -> None:
                 parts.append(_symbol(child.get(_SYM_FONT), int(child.get(_SYM_CHAR) or "", 16)))
             except ValueError:
                 continue
+        elif tag == _FLD_CHAR:
+            parts.append(_form_box(child))
+        elif tag == _ALTERNATE:
+            branch = _branch(child)
+            if branch is not None:
+                _run_text(run, parts, branch)
 
 
 def _collect(element: _Element, parts: list[str]) -> None:
@@ -395,7 +495,17 @@ def _collect(element: _Element, parts: list[str]) -> None:
             continue  # comments and processing instructions have a non-string tag
         if tag == _R:
             _run_text(child, parts)
-        else:  # hyperlink, ins, moveTo, fldSimple, sdt, smartTag, customXml…
+        elif tag == _SDT:
+            shown = _control(child)
+            if shown is None:
+                _collect(child, parts)
+            else:
+                parts.append(shown)
+        elif tag == _ALTERNATE:
+            branch = _branch(child)
+            if branch is not None:
+                _collect(branch, parts)
+        else:  # hyperlink, ins, moveTo, fldSimple, smartTag, customXml…
             _collect(child, parts)
 
 
@@ -452,7 +562,10 @@ def _table_blocks(tbl: _Element, numbering: _Numbering | None) -> list[_Block]:
         slots: dict[int, tuple[str, bool]] = {}
         current: dict[int, str] = {}
         nested: list[_Block] = []
-        col = _int_val(tr.find(_TR_PR), _GRID_BEFORE, 0)
+        row_properties = tr.find(_TR_PR)
+        if row_properties is not None and row_properties.find(_DEL) is not None:
+            continue  # deleted with track changes on: struck out, no longer a row of the table
+        col = _int_val(row_properties, _GRID_BEFORE, 0)
         for tc in _children(tr):
             if tc.tag != _TC:
                 continue
