@@ -147,13 +147,21 @@ class _Handle(ctypes.c_void_p):
     """A pdfium handle as returned: a subclass, so ctypes keeps the object and passes it back unconverted."""
 
 
+# A page object's or path segment's address made once into a ready pointer argument (``c_void_p.from_param``):
+# ctypes passes it as it is, where a ``_Handle`` is converted again at every call. An object is asked three or
+# four things, so its getter returns the bare address and the walk makes the argument once.
+_Ref = Any
+_ref = ctypes.c_void_p.from_param
+
+
 def _lean(name: str, restype: Any, *, quick: bool = True) -> Any:
     """pypdfium2's binding of a pdfium function again, untyped: handles and buffers go in as they are.
 
     pypdfium2's typed pointers make and check a Python object per argument,
     per call and per returned handle; a page asks pdfium a few hundred times,
     and that was most of the reader's own time per page. Every argument given
-    is a :class:`_Handle`, a ``byref`` buffer or a small ``int`` (a C int).
+    is a :class:`_Handle`, a pointer made by :data:`_ref`, a ``byref`` buffer or a
+    small ``int`` (a C int).
     A ``quick`` function (a lookup taking a microsecond) keeps the GIL: letting
     it go and taking it back cost more than the call itself. Loading and
     closing a page, which take milliseconds, let other threads run.
@@ -168,9 +176,9 @@ _I = ctypes.c_int
 # Array types made once: ``c_float * 4`` builds a new type at every evaluation.
 _Ints2, _Uints4, _Floats4, _Floats6 = ctypes.c_int * 2, ctypes.c_uint * 4, ctypes.c_float * 4, ctypes.c_float * 6
 _count_page_objects = _lean("FPDFPage_CountObjects", _I)
-_page_object = _lean("FPDFPage_GetObject", _Handle)
+_page_object = _lean("FPDFPage_GetObject", ctypes.c_void_p)
 _count_form_objects = _lean("FPDFFormObj_CountObjects", _I)
-_form_object = _lean("FPDFFormObj_GetObject", _Handle)
+_form_object = _lean("FPDFFormObj_GetObject", ctypes.c_void_p)
 _object_type = _lean("FPDFPageObj_GetType", _I)
 _draw_mode = _lean("FPDFPath_GetDrawMode", _I)
 _stroke_color = _lean("FPDFPageObj_GetStrokeColor", _I)
@@ -178,7 +186,7 @@ _fill_color = _lean("FPDFPageObj_GetFillColor", _I)
 _bounds = _lean("FPDFPageObj_GetBounds", _I)
 _matrix = _lean("FPDFPageObj_GetMatrix", _I)
 _count_segments = _lean("FPDFPath_CountSegments", _I)
-_segment = _lean("FPDFPath_GetPathSegment", _Handle)
+_segment = _lean("FPDFPath_GetPathSegment", ctypes.c_void_p)
 _segment_point = _lean("FPDFPathSegment_GetPoint", _I)
 _segment_type = _lean("FPDFPathSegment_GetType", _I)
 _segment_close = _lean("FPDFPathSegment_GetClose", _I)
@@ -200,7 +208,7 @@ _get_text = _lean("FPDFText_GetText", _I, quick=False)
 _get_unicode = _lean("FPDFText_GetUnicode", ctypes.c_uint)
 
 
-def _form_child(form: _Handle, index: int) -> _Handle:
+def _form_child(form: _Ref, index: int) -> int | None:
     return _form_object(form, ctypes.c_ulong(index))  # type: ignore[no-any-return]  # an unsigned long index
 
 
@@ -269,7 +277,7 @@ class _Scratch:
         self.bound_view = _floats(self.bounds)
 
 
-def _clipped_out(handle: _Handle, clip: _Handle, scratch: _Scratch) -> bool:
+def _clipped_out(handle: _Ref, clip: _Handle, scratch: _Scratch) -> bool:
     """Whether the object's clip path hides all of it: its bounds lie outside a clip path's bounding box.
 
     A spreadsheet exported to PDF clips each cell to its rectangle; a merged
@@ -302,7 +310,7 @@ def _clipped_out(handle: _Handle, clip: _Handle, scratch: _Scratch) -> bool:
 
 
 def _path_rules(
-    handle: _Handle, matrix: _Matrix, view: _View, out: _Shapes, paint: tuple[bool, bool], scratch: _Scratch
+    handle: _Ref, matrix: _Matrix, view: _View, out: _Shapes, paint: tuple[bool, bool], scratch: _Scratch
 ) -> None:
     """Rules a path draws, walked segment by segment (a path that is not itself one thin line or bar).
 
@@ -310,9 +318,9 @@ def _path_rules(
     rule: its segments' kinds are read first, and the first curve ends the
     walk before any point is read.
     """
-    segments: list[tuple[_Handle, int]] = []
+    segments: list[tuple[_Ref, int]] = []
     for index in range(_count_segments(handle)):
-        segment = _segment(handle, index)
+        segment = _ref(_segment(handle, index))
         kind = _segment_type(segment)
         if index and kind == _BEZIERTO:
             out.shapes += 1
@@ -349,9 +357,7 @@ def _path_rules(
             out.rules.append((min(p[0], q[0]), min(p[1], q[1]), max(p[0], q[0]), max(p[1], q[1])))
 
 
-def _walk(
-    parent: _Handle, form: bool, matrix: _Matrix, view: _View, out: _Shapes, depth: int, scratch: _Scratch
-) -> None:
+def _walk(parent: _Ref, form: bool, matrix: _Matrix, view: _View, out: _Shapes, depth: int, scratch: _Scratch) -> None:
     """Every object of a page (``form`` False) or form XObject; paths give rules, images their area.
 
     A path that is itself thin (one border line or bar) is taken whole from
@@ -367,7 +373,7 @@ def _walk(
     left_at, bottom_at, right_at, top_at = scratch.bound_at
     matrix_at = scratch.float_at[0]
     draw_mode, stroke_colour, fill_colour, bounds = _draw_mode, _stroke_color, _fill_color, _bounds
-    object_type, clip_path, count_clip_paths = _object_type, _clip_path, _count_clip_paths
+    object_type, clip_path, count_clip_paths, ref = _object_type, _clip_path, _count_clip_paths, _ref
     box_of = view.box
     upright = not view.rotation
     page_left, page_top = view.left, view.top
@@ -379,7 +385,8 @@ def _walk(
             out.objects = seen
             out.truncated = True
             return
-        handle = get(parent, index)
+        address = get(parent, index)
+        handle = ref(address)
         # Producers draw in long runs of one kind (a table's borders, then its text). Only a path has a draw
         # mode: after a path, asking for it first spares a path the type query; after other objects, the
         # type comes first, and a text object needs no draw mode query.
@@ -423,7 +430,7 @@ def _walk(
         if kind == _TEXT:
             clip = clip_path(handle)
             if clip and count_clip_paths(clip) > 0 and _clipped_out(handle, clip, scratch):
-                out.hidden.add(handle.value or 0)
+                out.hidden.add(address or 0)
             continue
         if kind != _FORM and kind != _IMAGE:
             continue
