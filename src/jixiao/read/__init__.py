@@ -50,7 +50,7 @@ def _office_kind(data: bytes, name: str) -> str | None:
 
 def read_bytes(data: bytes, name: str, origin: str | os.PathLike[str] | None = None) -> Source:
     """Read a file's bytes; ``origin`` (its path) lets a batch-converted .doc find its conversion."""
-    if not data.strip():
+    if not data or data.isspace():  # strip() would copy the whole file to find out
         raise ReadError("文件为空")
     office = _office_kind(data, name)
     if office in ("docx", "xlsx", "xls"):
