@@ -32,6 +32,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
 import resource
 import shutil
 import subprocess
@@ -263,6 +264,10 @@ def _row(fmt: str, figures: dict[str, float]) -> str:
     )
 
 
+def _loads(loads: tuple[float, float, float]) -> str:
+    return " ".join(f"{load:.2f}" for load in loads)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--copies", type=int, default=4, help="copies of each input set")
@@ -281,6 +286,7 @@ def main() -> None:
         made = prepare(args.dir, args.copies, args.scanned_pages, wanted)
         print(json.dumps({fmt: [str(path) for path in paths] for fmt, paths in made.items()}))
         return
+    loads = os.getloadavg() if hasattr(os, "getloadavg") else None
     with tempfile.TemporaryDirectory(prefix="jixiao-formats-") as tmp:
         # Inputs are made in a process of their own: Linux keeps a process's peak RSS across exec,
         # so rendering here would show up as every measuring child's peak.
@@ -302,6 +308,8 @@ def main() -> None:
             print(_row(fmt, json.loads(result.stdout.strip().splitlines()[-1])), flush=True)
     print("jixiao = extract_file to jixiao/1 JSON; read = read_path alone; floor = loading with the bare library.")
     print("CPU seconds of the process and its reader children, best of --repeat; peak = max RSS incl. children.")
+    if loads:  # other work on the machine skews even CPU times (shared caches, clock frequency)
+        print(f"load average (1, 5, 15 min): {_loads(loads)} at the start, {_loads(os.getloadavg())} at the end")
 
 
 if __name__ == "__main__":
