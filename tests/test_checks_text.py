@@ -442,3 +442,10 @@ def test_a_department_report_citing_its_forms_funds_score() -> None:
     # near miss: a project's own funds score in the department's report
     project = text.replace("预算执行得分9.28分", "职工帮扶项目预算执行得分9.28分")
     assert review(project, "text.table_mismatch") == []
+
+
+def test_completion_of_the_initial_budget_is_an_execution_rate() -> None:
+    text = report("二、财政拨款支出\n\n财政拨款支出年初预算为268.40万元，支出决算为276.85万元，完成年初预算的108.15%。")
+    (found,) = review(text, "arith.rate_mismatch")
+    assert found.expected == Decimal("1.0315")
+    assert review(text.replace("108.15%", "103.15%"), "arith.rate_mismatch") == []
