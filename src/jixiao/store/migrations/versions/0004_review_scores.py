@@ -20,8 +20,12 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+# SQLite rebuilds the table for the foreign key; the rebuilt one must keep AUTOINCREMENT (migration 0003)
+_KEEP = {"sqlite_autoincrement": True}
+
+
 def upgrade() -> None:
-    with op.batch_alter_table("forms") as batch:
+    with op.batch_alter_table("forms", table_kwargs=_KEEP) as batch:
         batch.add_column(sa.Column("review_score", jixiao.store.types.Exact(), nullable=True))
         batch.add_column(sa.Column("review_grade", sa.String(length=16), nullable=True))
         batch.add_column(sa.Column("review_note", sa.Text(), nullable=True))
@@ -31,7 +35,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("forms") as batch:
+    with op.batch_alter_table("forms", table_kwargs=_KEEP) as batch:
         batch.drop_constraint("fk_forms_reviewed_by_users", type_="foreignkey")
         for column in ("reviewed_at", "reviewed_by", "review_note", "review_grade", "review_score"):
             batch.drop_column(column)
