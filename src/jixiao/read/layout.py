@@ -630,7 +630,15 @@ def _edges(grid: Grid, by_group: dict[int, list[Box]]) -> tuple[list[float], lis
     number modulo the columns.
     """
     xs, cols = grid.xs, len(grid.xs) - 1
-    pad = min((min(box.x0 for box in found) - xs[g % cols] for g, found in by_group.items()), default=0.0)
+    pad, first = 0.0, True
+    for g, found in by_group.items():  # min() of mins, as a loop: nested generators cost more than the work
+        left = found[0].x0
+        for box in found:
+            if box.x0 < left:
+                left = box.x0
+        gap = left - xs[g % cols]
+        if first or gap < pad:
+            pad, first = gap, False
     pad = max(pad, 0.0)
     room: dict[int, float] = {}
     last = grid.groups[-1]
