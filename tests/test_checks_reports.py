@@ -242,3 +242,19 @@ def test_department_narrative_held_in_a_table_cell_is_read() -> None:
     assert [(f.line, f.expected) for f in findings] == [(3, "存在的问题及改进措施")]
     lines[2] += "改进措施：加快预算执行进度。"
     assert _review(form, lines, "report.section_missing") == []
+
+
+def test_a_heading_on_deviating_from_the_performance_goals_is_the_problems_section() -> None:
+    """三、偏离绩效目标的原因和改进措施 is the transfer outline's 偏离目标的原因 (six words between)."""
+    lines = [
+        "2023年度中央对地方转移支付资金绩效自评报告",
+        "一、绩效目标完成情况",
+        "两项转移支付资金年度绩效目标均已完成。",
+        "二、偏离绩效目标的原因和改进措施",
+        "个别帮扶对象年底退出建档，下一步加强建档动态管理。",
+    ]
+    assert _review(_report(lines), lines, "report.section_missing") == []
+    # near miss: without that section the transfer outline still misses it
+    short = [*lines[:3], "二、下一步改进措施", "加强建档动态管理，及时调整帮扶计划。"]
+    (found,) = _review(_report(short), short, "report.section_missing")
+    assert found.expected == "偏离目标的原因"

@@ -195,3 +195,24 @@ def test_a_qualified_total_score_is_the_reports() -> None:
     # near miss: a bare 总分 is the scale, not the score
     text = _DEPT + "指标体系总分100分，分产出、效益、满意度三类。\n"
     assert _report(text)["total_score"] is None
+
+
+_TRANSFERS = (
+    "某县总工会2023年度中央对地方转移支付资金绩效自评报告\n一、绩效目标分解下达情况\n"
+    "省总工会安排我县转移支付资金2项，合计165.00万元。\n二、绩效目标完成情况分析\n（一）资金投入情况\n"
+    "1.困难职工帮扶补助资金。全年预算120.00万元，实际支出118.60万元，执行率98.83%。\n"
+    "2.基层工会建设补助资金。全年预算45.00万元，实际支出45.00万元，执行率100%。\n"
+    "（二）总体绩效目标完成情况\n合计支出163.60万元，综合执行率99.15%。\n"
+)
+
+
+def test_a_report_on_the_transfers_received_lists_each_and_their_total() -> None:
+    report = _report(_TRANSFERS)
+    assert [(p["name"], p["group"], p["budget"]) for p in report["projects"]] == [
+        ("困难职工帮扶补助资金", "transfer", 120),
+        ("基层工会建设补助资金", "transfer", 45),
+    ]
+    assert report["budget"] == {"budget": 165, "adjusted": None, "executed": 163.6, "rate": 0.9915}
+    # near miss: a report on one transfer payment is that one project
+    single = _report("某县总工会2023年度困难职工帮扶中央补助资金绩效自评报告\n一、基本情况\n全年预算120.00万元。\n")
+    assert [(p["name"], p["budget"]) for p in single["projects"]] == [("困难职工帮扶中央补助资金", 120)]

@@ -185,7 +185,7 @@ def section_body(text: ReportText, all_headings: list[Heading], heading: Heading
 BASIC = r"基本情况|概况|项目情况|单位情况|部门情况|项目简介"
 CONCLUSION = r"结论|总评|综合评价|评价得分|自评得分|评价结果|自评结果|得分情况|评分情况"
 PERFORMANCE = r"绩效|目标完成|指标完成|结论|自评情况|评价情况"
-PROBLEMS = r"问题|偏离.{0,4}原因|偏差.{0,2}原因|不足"
+PROBLEMS = r"问题|偏离.{0,6}原因|偏差.{0,2}原因|不足"  # 偏离绩效目标的原因
 MEASURES = r"措施|建议|整改|下一步|改进"
 GOALS = r"目标.{0,6}(?:完成|实现)|完成情况|分解下达"
 ACCOUNTS_OVERVIEW = r"部门概况|单位概况|基本职能|机构设置|部门基本情况"

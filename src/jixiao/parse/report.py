@@ -55,6 +55,8 @@ _ORG_IN_TITLE = re.compile(r"^(.{2,24}?(?:总工会|工会|委员会|局|厅|办
 _PROJECT_TITLE = re.compile(r"^(.+?)(?:项目)?(?:支出)?的?(?:绩效)?(?:自评|评价)报告$")  # …项目的绩效自评报告
 _YEAR_PREFIX = re.compile(r"^\s*(?:关于)?\s*\d{4}\s*年度?\s*")
 _CONTEXT_WORDS = ("项目", "转移支付", "专项")
+_TOTAL_WORDS = frozenset(("合计", "共计", "总计", "累计", "共", "计"))
+_ALL_TRANSFERS = re.compile(r"^(?:中央(?:对地方)?|省级?(?:对下)?|市级?)?(?:专项)?转移支付(?:资金)?$")
 
 # An amount right after a change verb is the change, not a level: 年中调整增加35.20万元, 追加预算112万元.
 _CHANGE_LEAD = re.compile(r"(?:增加|减少|追加|追减|调增|调减|核减|压减|增长|下降)了?(?:预算|资金|经费)?$")
@@ -154,6 +156,8 @@ def _figures(text: str, base: int, paragraph: _Text) -> _Figures:
         end_match = _CLAUSE_END.search(text, match.end())
         end = end_match.start() if end_match else len(text)
         name = _field_of(text[start : match.start()], text[match.end() : end])
+        if name is None and text[start : match.start()].strip() in _TOTAL_WORDS:
+            name = _field_of(text[: match.start()], "")  # 安排资金2项，合计165万元: the sentence's verb
         if name is None or getattr(figures, name) is not None:
             continue
         value = parse_amount(match.group(0))
@@ -294,6 +298,8 @@ class ReportParser:
         name = match.group(1)
         if self.form.department and name.startswith(self.form.department):
             name = _YEAR_PREFIX.sub("", name[len(self.form.department) :])  # 某某工会2022年度…项目…报告
+        if _ALL_TRANSFERS.match(name):
+            return None  # …中央对地方转移支付资金绩效自评报告: every transfer the unit received, listed inside
         return name or None
 
     # ---- figures --------------------------------------------------------------------------------
@@ -323,7 +329,6 @@ class ReportParser:
         for index in range(len(self.paragraphs)):
             for offset, figures in self._sentence_figures(index):
                 if (index, offset) in self.project_sentences:
-                    pending = _Figures()
                     continue
                 if not figures.found():
                     continue
@@ -453,6 +458,9 @@ class ReportParser:
         headings: list[_Heading] = []
         context: _Heading | None = None
         group: ProjectGroup = "project"
+        if "转移支付" in (self.form.title or ""):  # a report on the transfers received lists them anywhere
+            context = _Heading(level=-1, text=self.form.title or "", offset=0, paragraph=-1)
+            group = "transfer"
         current: ReportProject | None = None
         current_level = 99
         for index, paragraph in enumerate(self.paragraphs):
