@@ -217,7 +217,6 @@ def test_the_whole_workflow_in_a_browser(
     page.get_by_label("复核意见").fill("佐证材料齐全")
     page.get_by_role("button", name="保存复核评分").click()
     expect(page.locator("#review-score")).to_contain_text("复核得分 95（优）")
-    shot(page, "review_score", backend)
     page.goto(f"{server}/dashboard")
     expect(page.locator(".echart canvas").first).to_be_visible()
     drawn = page.evaluate("document.documentElement.getAttribute('data-charts')")
