@@ -30,10 +30,7 @@ from test_realistic_layouts import compare
 FIXTURES = Path(__file__).parent / "fixtures" / "office4"
 NAMES = sorted([*specs.XLSX, *specs.DOCX, *specs.XLS])
 # Gaps not closed yet: (test, fixture) → why it fails. Strict: a fix makes the test pass and must remove it here.
-XFAIL: dict[tuple[str, str], str] = {
-    ("extract", "xlsx_hidden_anchor"): "xlsx reader: a merged range anchored in a hidden column loses its value",
-    ("review", "xlsx_hidden_anchor"): "xlsx reader: a merged range anchored in a hidden column loses its value",
-}
+XFAIL: dict[tuple[str, str], str] = {}
 
 
 def _cases(test: str) -> list[Any]:

@@ -97,7 +97,7 @@ LINES = [
     "【工作表：填报说明】",
     "本表数据均为虚构。",
     "填表人\t林小禾\t是否公开\t是",
-    "2024-01-15\t\t说明",
+    "2024-01-15\t#DIV/0!\t说明",
 ]
 
 
@@ -159,7 +159,7 @@ def test_vertical_merge_is_inherited(workbook: Source) -> None:
 
 def test_dates_booleans_errors(workbook: Source) -> None:
     assert row_at(workbook, 18).texts == ["填表人", "林小禾", "是否公开", "是"]
-    assert row_at(workbook, 19).texts == ["2024-01-15", "", "说明"]  # #DIV/0! → empty
+    assert row_at(workbook, 19).texts == ["2024-01-15", "#DIV/0!", "说明"]  # an error cell as the sheet shows it
 
 
 def test_single_sheet_has_no_marker() -> None:

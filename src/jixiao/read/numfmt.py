@@ -525,11 +525,39 @@ def _hidden_of(sheet: bytes) -> tuple[frozenset[int], frozenset[int]]:
     return frozenset(rows), frozenset(cols)
 
 
-def sheet_facts(archive: zipfile.ZipFile, data: bytes) -> tuple[ShownCells, Hidden]:
+Errors = dict[str, dict[tuple[int, int], str]]  # sheet name → (row, column) → #DIV/0!, #REF! … as shown
+
+_ERROR_MARK = b't="e"'
+_PREFIX = rb"(?:[A-Za-z_][\w.-]*:)?"
+# an error cell from its start tag: the tag (t="e"), an optional formula, its cached value
+_ERROR_CELL = re.compile(
+    rb"<" + _PREFIX + rb'c\s([^>]*?\bt="e"[^>/]*)>(?:<' + _PREFIX + rb"f\b[^>]*?(?:/>|>[^<]*</" + _PREFIX + rb"f>))?<"
+    + _PREFIX + rb"v>(#[^<]{1,20})</"
+)  # fmt: skip
+
+
+def _errors_of(sheet: bytes) -> dict[tuple[int, int], str]:
+    """The error cells of a sheet part (calamine gives them as empty), found from where ``t="e"`` occurs: a part
+    without one costs one search, each occurrence's cell is matched alone."""
+    found: dict[tuple[int, int], str] = {}
+    at = sheet.find(_ERROR_MARK)
+    while at >= 0:
+        start = sheet.rfind(b"<", 0, at)
+        match = _ERROR_CELL.match(sheet, start) if start >= 0 else None
+        if match is not None:
+            ref = _REF.search(match.group(1))
+            if ref is not None:
+                found[int(ref.group(2)) - 1, _COLUMNS[ref.group(1)]] = match.group(2).decode("ascii", "replace")
+        at = sheet.find(_ERROR_MARK, at + 1)
+    return found
+
+
+def sheet_facts(archive: zipfile.ZipFile, data: bytes) -> tuple[ShownCells, Hidden, Errors]:
     """Per sheet name, the number cells whose style shows them otherwise than as stored (see the module doc),
-    and the rows and columns hidden in Excel (unused template rows a clerk hid rather than deleted, helper
-    columns: not on the form as seen or printed; only sheets hiding something are listed). Each sheet part
-    is read once for both. ``data`` is the bytes ``archive`` was opened on."""
+    the rows and columns hidden in Excel (unused template rows a clerk hid rather than deleted, helper
+    columns: not on the form as seen or printed; only sheets hiding something are listed), and the error
+    cells with the text they show (only sheets with one listed). Each sheet part is read once for all three.
+    ``data`` is the bytes ``archive`` was opened on."""
     sheets: dict[str, bytes] = {}
     for name, part in _sheet_parts(archive, data).items():
         try:
@@ -537,15 +565,19 @@ def sheet_facts(archive: zipfile.ZipFile, data: bytes) -> tuple[ShownCells, Hidd
         except KeyError:
             continue
     hidden: Hidden = {}
+    errors: Errors = {}
     for name, sheet in sheets.items():
         rows, cols = _hidden_of(sheet)
         if rows or cols:
             hidden[name] = (rows, cols)
-    return _shown_in(archive, data, sheets), hidden
+        shown = _errors_of(sheet)
+        if shown:
+            errors[name] = shown
+    return _shown_in(archive, data, sheets), hidden, errors
 
 
 def shown_cells(archive: zipfile.ZipFile, data: bytes) -> ShownCells:
-    """The first half of :func:`sheet_facts`."""
+    """The first part of :func:`sheet_facts`."""
     return sheet_facts(archive, data)[0]
 
 

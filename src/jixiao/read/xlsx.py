@@ -6,7 +6,8 @@ The workbook becomes text like a dump, one output line per sheet row:
   hidden worksheets are read). Rows and columns hidden in Excel are not on
   the form as seen or printed (template rows a clerk hid instead of deleting,
   helper columns): a hidden row is an empty line, a hidden column's cells are
-  empty (the grid keeps its columns). When the workbook has more than one sheet, a
+  empty (the grid keeps its columns; a merged range anchored in a hidden
+  column shows its text from its first visible column, as Excel draws it). When the workbook has more than one sheet, a
   paragraph line ``【工作表：名称】`` comes before each sheet's rows. Every row
   carries ``sheet=<name>``;
 * the empty area above and left of a sheet's data is dropped, so grid column 0
@@ -27,8 +28,9 @@ The workbook becomes text like a dump, one output line per sheet row:
   significant digits (more when the integer part needs it, so cents of large
   amounts stay) and written without exponent, which removes binary noise such
   as ``62.379999999`` → ``62.38``; dates ``YYYY-MM-DD`` (with `` HH:MM:SS``
-  when a time is set); booleans 是/否; error cells empty; formula cells give
-  their cached value;
+  when a time is set); booleans 是/否; error cells as shown (``#DIV/0!``,
+  ``#REF!``: calamine gives them empty, so they are found in the sheet part, or
+  in an .xls's BOOLERR and FORMULA records); formula cells give their cached value;
 * numbers read as shown (.xlsx): a number cell whose style has a number format
   of fixed decimals, percent or thousands separators (``0.00``, ``0.0%``,
   ``#,##0.00``, literal text such as ``0.00"万元"``) is the text Excel shows:
@@ -65,6 +67,7 @@ from jixiao.read.convert import ole_stream
 from jixiao.read.numfmt import (
     CellFormat,
     DateShown,
+    Errors,
     Hidden,
     ShownCells,
     date_text,
@@ -73,7 +76,7 @@ from jixiao.read.numfmt import (
     xls_shown_cells,
 )
 from jixiao.read.source import Cell, ReadError, Row, Source
-from jixiao.read.xls import xls_hidden_cells
+from jixiao.read.xls import xls_sheet_facts
 from jixiao.read.zipguard import open_office_zip
 
 __all__ = ["MAX_SHEET_CELLS", "MAX_XLS_BYTES", "read_workbook"]
@@ -171,15 +174,15 @@ def _row_texts(values: Sequence[_Value], width: int) -> list[str]:
     return texts  # type: ignore[return-value]
 
 
-def _check_container(data: bytes) -> tuple[str, ShownCells, Hidden]:
-    """``"xlsx"`` or ``"xls"`` by the bytes, the cells shown otherwise than stored, and the hidden rows and
-    columns; :class:`ReadError` for what must not be opened."""
+def _check_container(data: bytes) -> tuple[str, ShownCells, Hidden, Errors]:
+    """``"xlsx"`` or ``"xls"`` by the bytes, the cells shown otherwise than stored, the hidden rows and
+    columns, and the error cells; :class:`ReadError` for what must not be opened."""
     if data.startswith(_ZIP_MAGIC):
         with open_office_zip(data) as archive:
             try:
                 return "xlsx", *sheet_facts(archive, data)
             except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, ValueError):
-                return "xlsx", {}, {}  # a damaged part: calamine gives the reason, or reads what it can
+                return "xlsx", {}, {}, {}  # a damaged part: calamine gives the reason, or reads what it can
     if data.startswith(_OLE_MAGIC):
         if len(data) > MAX_XLS_BYTES:
             raise ReadError(f"文件过大（{len(data) / 1024 / 1024:.0f} MB，上限 {MAX_XLS_BYTES // 1024 // 1024} MB）")
@@ -187,8 +190,8 @@ def _check_container(data: bytes) -> tuple[str, ShownCells, Hidden]:
             raise ReadError("文件已加密或设有密码，无法读取")
         stream = ole_stream(data, ("Workbook", "Book"))
         if stream is None:
-            return "xls", {}, {}
-        return "xls", xls_shown_cells(stream), xls_hidden_cells(stream)
+            return "xls", {}, {}, {}
+        return "xls", xls_shown_cells(stream), *xls_sheet_facts(stream)
     raise _damaged("不是 .xlsx 或 .xls 文件")
 
 
@@ -206,11 +209,12 @@ def _sheet_grid(
     shown_in: Callable[[], dict[tuple[int, int], CellFormat]] | None,
     written: dict[tuple[float, int], str],
     hidden: tuple[frozenset[int], frozenset[int]] | None = None,
+    errors: dict[tuple[int, int], str] | None = None,
 ) -> tuple[list[list[str]], _Slots]:
     """The sheet's used area as text, plus, for each row a merged range covers, the merge anchor of every slot
     the range covers besides its own (None elsewhere). ``shown_in`` gives the cells whose number format shows
     them otherwise than stored; ``written`` keeps each formatted number for the next sheets: a form repeats
-    its weights and scores."""
+    its weights and scores; ``errors`` the error cells with the text they show."""
     end = sheet.end
     start = sheet.start
     if end is None or start is None:
@@ -245,11 +249,21 @@ def _sheet_grid(
                 grid[r][c] = text
             elif isinstance(pattern, DateShown) and isinstance(value, datetime.date):
                 grid[r][c] = date_text(value, pattern)
-    if hidden is not None:
-        _blank_columns(grid, hidden[1], left0)
+    if errors:
+        for (r, c), text in errors.items():
+            if 0 <= r - top0 < height and 0 <= c - left0 < width:
+                grid[r - top0][c - left0] = text
+    ranges = sheet.merged_cell_ranges or ()
+    hidden_cols = hidden[1] if hidden is not None else frozenset()
+    saved: dict[tuple[int, int], str] = {}  # merges anchored in a hidden column: the anchor's text
+    if hidden_cols:
+        for (r0, c0), _ in ranges:
+            if c0 in hidden_cols and 0 <= r0 - top0 < height and 0 <= c0 - left0 < width:
+                saved[r0 - top0, c0 - left0] = grid[r0 - top0][c0 - left0]
+        _blank_columns(grid, hidden_cols, left0)
     slots: _Slots = {}
     last_row, last_col = height - 1, width - 1
-    for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or ():
+    for (r0, c0), (r1, c1) in ranges:
         top, left = r0 - top0, c0 - left0
         if not (0 <= top <= last_row and 0 <= left <= last_col):
             continue  # anchor outside the data area: an empty merged cell
@@ -262,8 +276,15 @@ def _sheet_grid(
             continue  # clipped to its anchor alone
         text = grid[top][left]
         anchor = (top, left)
+        visible = left
+        if saved and anchor in saved:  # Excel shows it across the range's visible part: from its first visible column
+            visible = next((c for c in range(left, right + 1) if c + left0 not in hidden_cols), left)
+            if visible != left:
+                text = saved[anchor]
+                anchor = (top, visible)
+                grid[top][visible] = text
         for r in range(top, bottom + 1):
-            first = left + 1 if r == top else left
+            first = left + 1 if r == top and visible == left else left
             if first > right:
                 continue
             count = right + 1 - first
@@ -278,6 +299,13 @@ def _sheet_grid(
                 continue
             row[first : right + 1] = [anchor] * count
             grid[r][first : right + 1] = [text] * count
+        if visible != left:  # the shown anchor is the cell's own text; the hidden slots before it stay empty
+            slots[top][visible] = None
+            for r in range(top, bottom + 1):
+                for c in range(left, visible):
+                    if slots[r][c] == anchor:
+                        slots[r][c] = None
+                        grid[r][c] = ""
     if hidden is not None and hidden[0]:
         _blank_rows(grid, slots, hidden[0], top0)
     return grid, slots
@@ -285,7 +313,7 @@ def _sheet_grid(
 
 def _blank_columns(grid: list[list[str]], cols: frozenset[int], left: int) -> None:
     """Empty the cells of hidden columns (absolute positions; ``grid`` starts at column ``left``), before the
-    merged ranges are spread: a range anchored in a hidden column shows nothing."""
+    merged ranges are spread (a range anchored in a hidden column takes its text from before)."""
     width = len(grid[0]) if grid else 0
     blank = [c - left for c in cols if 0 <= c - left < width]
     if blank:
@@ -344,7 +372,7 @@ def _add_sheet(name: str, grid: list[list[str]], slots: _Slots, lines: list[str]
 
 def read_workbook(data: bytes, path: str) -> Source:
     """Read an .xlsx or .xls workbook into lines and rows; see the module doc."""
-    fmt, shown, hidden = _check_container(data)
+    fmt, shown, hidden, errors = _check_container(data)
     lines: list[str] = []
     rows: list[Row] = []
     written: dict[tuple[float, int], str] = {}
@@ -355,7 +383,9 @@ def read_workbook(data: bytes, path: str) -> Source:
             ]
             for index in indexes:
                 sheet = book.get_sheet_by_index(index)
-                grid, slots = _sheet_grid(sheet, shown.get(sheet.name), written, hidden.get(sheet.name))
+                grid, slots = _sheet_grid(
+                    sheet, shown.get(sheet.name), written, hidden.get(sheet.name), errors.get(sheet.name)
+                )
                 if len(indexes) > 1:
                     number = len(lines) + 1
                     marker = f"【工作表：{sheet.name}】"
