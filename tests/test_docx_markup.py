@@ -21,16 +21,20 @@ def _lines(doc: Doc) -> list[str]:
 
 def _patched(doc: Doc, old: str, new: str) -> bytes:
     """The file with one piece of its document part's XML replaced (markup the builder does not write)."""
-    source = zipfile.ZipFile(io.BytesIO(docx_bytes(doc)))
+    return _patched_bytes(docx_bytes(doc), old, new)
+
+
+def _patched_bytes(data: bytes, old: str, new: str) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(data))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as target:
         for item in source.infolist():
-            data = source.read(item)
+            content = source.read(item)
             if item.filename == "word/document.xml":
-                text = data.decode("utf-8")
+                text = content.decode("utf-8")
                 assert old in text
-                data = text.replace(old, new).encode("utf-8")
-            target.writestr(item, data)
+                content = text.replace(old, new).encode("utf-8")
+            target.writestr(item, content)
     return buffer.getvalue()
 
 
@@ -175,3 +179,49 @@ def test_a_row_deleted_with_track_changes_is_not_read() -> None:
     assert [cell.text for cell in source.rows[1].cells] == ["产出", "质量", "10"]
     inserted = _patched(doc, "<w:trPr><w:del ", "<w:trPr><w:ins ")
     assert len(read_docx(inserted, "t.docx").lines) == 3
+
+
+# ---- fields nested in an instruction, phonetic guides -------------------------------------------------------
+
+
+def _run(text: str) -> str:
+    return f'<w:r><w:t xml:space="preserve">{text}</w:t></w:r>'
+
+
+def _char(kind: str) -> str:
+    return f'<w:r><w:fldChar w:fldCharType="{kind}"/></w:r>'
+
+
+def test_a_field_nested_in_an_instruction_shows_only_the_outer_result() -> None:
+    """{ IF { =SUM(ABOVE) } >= 90 "优" "良" }: the inner field's cached 95 and the quoted options are part of the
+    outer instruction; the page shows 优 alone. Near miss: a plain field's result and the text around it."""
+    doc = Doc([P("等级："), P("总分：")])
+    nested = (
+        _char("begin")
+        + '<w:r><w:instrText xml:space="preserve"> IF </w:instrText></w:r>'
+        + _char("begin")
+        + '<w:r><w:instrText xml:space="preserve"> =SUM(ABOVE) </w:instrText></w:r>'
+        + _char("separate")
+        + _run("95")
+        + _char("end")
+        + _run(' >= 90 "优" "良" ')
+        + _char("separate")
+        + _run("优")
+        + _char("end")
+    )
+    data = _patched(doc, _run("等级："), _run("等级：") + nested)
+    plain = _char("begin") + '<w:r><w:instrText xml:space="preserve"> =SUM(ABOVE) </w:instrText></w:r>'
+    plain += _char("separate") + _run("95") + _char("end") + _run("分")
+    data = _patched_bytes(data, _run("总分："), _run("总分：") + plain)
+    assert read_docx(data, "t.docx").lines == ["等级：优", "总分：95分"]
+
+
+def test_a_phonetic_guide_reads_its_base_text() -> None:
+    """Word's 拼音指南 (w:ruby) puts the reading above the characters: the characters are the text."""
+    ruby = (
+        '<w:r><w:ruby><w:rubyPr><w:rubyAlign w:val="center"/><w:hps w:val="10"/><w:hpsRaise w:val="18"/>'
+        '<w:hpsBaseText w:val="21"/><w:lid w:val="zh-CN"/></w:rubyPr>'
+        "<w:rt><w:r><w:t>shè</w:t></w:r></w:rt><w:rubyBase><w:r><w:t>歙</w:t></w:r></w:rubyBase></w:ruby></w:r>"
+    )
+    data = _patched(Doc([P("实施单位：县")]), _run("实施单位：县"), _run("实施单位：") + ruby + _run("县文化馆"))
+    assert read_docx(data, "t.docx").lines == ["实施单位：歙县文化馆"]

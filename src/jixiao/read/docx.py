@@ -11,8 +11,10 @@ most of a file's reading time. The document body is walked in order:
 * every paragraph (``w:p``) is one line: its runs' text (tracked insertions,
   the tick and box glyphs of symbol fonts as ☑ □ ✓ … — typed as a letter or as
   the private-use code Word writes —, hyperlinks, smart tags, fields' shown
-  results and content controls included; deleted and moved-away text, field
-  codes and text boxes, read apart below, left out), whitespace runs (tabs and line
+  results, the base text of a phonetic guide (拼音指南) and content controls
+  included; deleted and moved-away text, field codes — with the result of a
+  field nested in another's instruction, as in ``{ IF { =SUM(ABOVE) } …}`` —
+  and text boxes, read apart below, left out), whitespace runs (tabs and line
   breaks included) collapsed to one space. A check box shows its state,
   whatever glyph it draws: a check box content control (``w14:checkbox``) is
   ☑ or ☐, a FORMCHECKBOX form field (which draws a box with no character in
@@ -443,6 +445,9 @@ def _run_font(run: _Element) -> str | None:
 
 
 _FLD_CHAR = qn("w:fldChar")
+_FLD_CHAR_TYPE = qn("w:fldCharType")
+_RUBY = qn("w:ruby")
+_RUBY_BASE = qn("w:rubyBase")
 _FF_CHECK_BOX = f"{qn('w:ffData')}/{qn('w:checkBox')}"
 _CHECKED = qn("w:checked")
 _DEFAULT = qn("w:default")
@@ -461,10 +466,14 @@ def _form_box(field: _Element) -> str:
     return "□" if (state.get(_VAL) or "true").lower() in ("0", "false", "off") else "☑"
 
 
-def _run_text(run: _Element, parts: list[str], within: _Element | None = None) -> None:
-    """The text a run shows; ``within`` is the branch of alternate content inside it being read."""
+def _run_text(run: _Element, parts: list[str], fields: list[bool], within: _Element | None = None) -> None:
+    """The text a run shows; ``within`` is the branch of alternate content inside it being read. ``fields``
+    holds, for each field the paragraph is inside of, whether its instruction is being read (a field nested in
+    an instruction, as in ``{ IF { =F5 } > 90 "优" "良" }``, shows its result only to the outer field)."""
     for child in (run if within is None else within).iterchildren():
         tag = child.tag
+        if fields and tag != _FLD_CHAR and True in fields:
+            continue
         if tag == _T:
             text = child.text or ""
             # a box typed as a letter in a symbol font (R, T, £ in Wingdings 2), or as its private-use code (F052)
@@ -481,37 +490,48 @@ def _run_text(run: _Element, parts: list[str], within: _Element | None = None) -
             except ValueError:
                 continue
         elif tag == _FLD_CHAR:
-            parts.append(_form_box(child))
+            kind = child.get(_FLD_CHAR_TYPE)
+            if kind == "begin":
+                parts.append(_form_box(child))
+                fields.append(True)
+            elif kind == "separate" and fields:
+                fields[-1] = False
+            elif kind == "end" and fields:
+                fields.pop()
         elif tag == _ALTERNATE:
             branch = _branch(child)
             if branch is not None:
-                _run_text(run, parts, branch)
+                _run_text(run, parts, fields, branch)
+        elif tag == _RUBY:  # a phonetic guide (拼音指南): the base text is shown, its reading above it is not
+            base = child.find(_RUBY_BASE)
+            if base is not None:
+                _collect(base, parts, fields)
 
 
-def _collect(element: _Element, parts: list[str]) -> None:
+def _collect(element: _Element, parts: list[str], fields: list[bool]) -> None:
     for child in element.iterchildren():
         tag = child.tag
         if not isinstance(tag, str) or tag in _SKIP_IN_P:
             continue  # comments and processing instructions have a non-string tag
         if tag == _R:
-            _run_text(child, parts)
+            _run_text(child, parts, fields)
         elif tag == _SDT:
             shown = _control(child)
             if shown is None:
-                _collect(child, parts)
+                _collect(child, parts, fields)
             else:
                 parts.append(shown)
         elif tag == _ALTERNATE:
             branch = _branch(child)
             if branch is not None:
-                _collect(branch, parts)
+                _collect(branch, parts, fields)
         else:  # hyperlink, ins, moveTo, fldSimple, smartTag, customXml…
-            _collect(child, parts)
+            _collect(child, parts, fields)
 
 
 def _paragraph_text(paragraph: _Element, numbering: _Numbering | None = None) -> str:
     parts: list[str] = []
-    _collect(paragraph, parts)
+    _collect(paragraph, parts, [])
     text = _WS.sub(" ", "".join(parts)).strip()
     if numbering is None:
         return text
