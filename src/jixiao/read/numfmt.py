@@ -621,6 +621,27 @@ def biff_records(stream: bytes, offset: int) -> list[tuple[int, int, int]]:
     return found
 
 
+def sheet_records(stream: bytes, position: int, wanted: frozenset[int]) -> list[tuple[int, int, int]]:
+    """(type, start, length) of the records of the ``wanted`` types in the sheet substream at ``position``
+    ([] when no sheet begins there). Only record headers are read: most records are cells of other kinds,
+    told apart by their type alone."""
+    found: list[tuple[int, int, int]] = []
+    size = len(stream)
+    if position + 4 > size or stream[position : position + 2] != b"\x09\x08":  # the sheet's BOF
+        return found
+    head = _HEAD.unpack_from
+    offset = position
+    while offset + 4 <= size:
+        kind, length = head(stream, offset)
+        start = offset + 4
+        offset = start + length
+        if offset > size or kind == _EOF:
+            break
+        if kind in wanted:
+            found.append((kind, start, length))
+    return found
+
+
 def _biff_string(stream: bytes, start: int, count: int) -> str:
     """An XLUnicodeString body: a flags byte, then ``count`` characters, one byte each or UTF-16."""
     wide = stream[start] & 1
@@ -673,23 +694,10 @@ def _xls_cells_named(
 
 
 def _xls_sheet_cells(stream: bytes, position: int, styles: dict[int, CellFormat]) -> dict[tuple[int, int], CellFormat]:
-    """The formatted number cells of the sheet substream at ``position``: one pass over its record headers, the
-    cell records (most of them text and blanks) told apart by their type alone."""
+    """The formatted number cells of the sheet substream at ``position``."""
     cells: dict[tuple[int, int], CellFormat] = {}
-    size = len(stream)
-    if position + 4 > size or stream[position : position + 2] != b"\x09\x08":  # BOF
-        return cells
     head, cell, xf_index = _HEAD.unpack_from, _CELL.unpack_from, _XF_INDEX.unpack_from
-    wanted = _NUMBER_CELLS
-    offset = position
-    while offset + 4 <= size:
-        kind, length = head(stream, offset)
-        start = offset + 4
-        offset = start + length
-        if offset > size or kind == _EOF:
-            break
-        if kind not in wanted:
-            continue
+    for kind, start, length in sheet_records(stream, position, _NUMBER_CELLS):
         if kind in (_NUMBER, _RK):
             if length >= 6:
                 row, col, xf = cell(stream, start)
@@ -702,7 +710,7 @@ def _xls_sheet_cells(stream: bytes, position: int, styles: dict[int, CellFormat]
                     cells[row, col] = styles[xf]
         elif length >= 6:  # MULRK
             row, first = head(stream, start)
-            for index, entry in enumerate(range(start + 4, offset - 2 - 5, 6)):
+            for index, entry in enumerate(range(start + 4, start + length - 2 - 5, 6)):
                 xf = xf_index(stream, entry)[0]
                 if xf in styles:
                     cells[row, first + index] = styles[xf]

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import struct
 
-from jixiao.read.numfmt import Errors, Hidden, biff_records
+from jixiao.read.numfmt import Errors, Hidden, biff_records, sheet_records
 
 __all__ = ["xls_sheet_facts"]
 
-_EOF, _SHEET, _ROW, _COLINFO, _BOOLERR, _FORMULA = 0x000A, 0x0085, 0x0208, 0x007D, 0x0205, 0x0006
+_SHEET, _ROW, _COLINFO, _BOOLERR, _FORMULA = 0x0085, 0x0208, 0x007D, 0x0205, 0x0006
 _READ = frozenset({_ROW, _COLINFO, _BOOLERR, _FORMULA})
 _HEAD = struct.Struct("<HH")
 _ROW_HIDDEN = 0x0020
@@ -32,23 +32,12 @@ _ERROR_CODES = {
 
 
 def _sheet_hidden(stream: bytes, position: int) -> tuple[frozenset[int], frozenset[int], dict[tuple[int, int], str]]:
-    """One pass over the sheet substream's record headers (most records are cells, told apart by type alone)."""
+    """The hidden rows and columns and the error cells of the sheet substream at ``position``."""
     rows: set[int] = set()
     cols: set[int] = set()
     errors: dict[tuple[int, int], str] = {}
-    size = len(stream)
-    if position + 4 > size or stream[position : position + 2] != b"\x09\x08":  # the sheet's BOF
-        return frozenset(), frozenset(), errors
     head = _HEAD.unpack_from
-    offset = position
-    while offset + 4 <= size:
-        kind, length = head(stream, offset)
-        start = offset + 4
-        offset = start + length
-        if offset > size or kind == _EOF:
-            break
-        if kind not in _READ:
-            continue  # most records: cells of other kinds
+    for kind, start, length in sheet_records(stream, position, _READ):
         if kind == _ROW:
             if length >= 16 and stream[start + 12] & _ROW_HIDDEN:
                 rows.add(head(stream, start)[0])
