@@ -308,14 +308,7 @@ class ReportParser:
         project = ReportProject(name=name, group="project", line=self.form.line)
         for index in range(len(self.paragraphs)):
             for _offset, figures in self._sentence_figures(index):
-                for attr in ("initial", "budget", "executed"):
-                    value = getattr(figures, attr)
-                    if value is not None and getattr(project, attr) is None:
-                        setattr(project, attr, value)
-                        project.provenance[attr] = Loc(line=figures.lines[attr])
-                if figures.rate is not None and project.rate is None:
-                    project.rate = figures.rate
-                    project.provenance["rate"] = Loc(line=figures.lines["rate"])
+                _fill_project(project, figures)
         self.form.projects.append(project)
 
     def _unit_budget(self) -> None:
@@ -448,11 +441,7 @@ class ReportParser:
             if not figures.found():
                 continue
             self.project_sentences.add((index, offset))
-            for attr in ("initial", "budget", "executed", "rate"):
-                value = getattr(figures, attr)
-                if value is not None and getattr(project, attr) is None:
-                    setattr(project, attr, value)
-                    project.provenance[attr] = Loc(line=figures.lines[attr])
+            _fill_project(project, figures)
 
     def _listed_projects(self) -> None:
         headings: list[_Heading] = []
@@ -764,3 +753,12 @@ def _list_items(text: str, start: int) -> list[tuple[str, str, int]]:
 
 def parse_report(rows: list[Row], line: int, title: str | None, prefix: list[Row]) -> ReportForm:
     return ReportParser(rows, line, title, prefix).parse()
+
+
+def _fill_project(project: ReportProject, figures: _Figures) -> None:
+    """What a sentence's figures give for what the project still lacks, each with its line."""
+    for attr in ("initial", "budget", "executed", "rate"):
+        value = getattr(figures, attr)
+        if value is not None and getattr(project, attr) is None:
+            setattr(project, attr, value)
+            project.provenance[attr] = Loc(line=figures.lines[attr])
