@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 
 from jixiao.model import DepartmentForm, Document, Form, ProjectForm, ReportForm, project_layout
 from jixiao.render.html import FUND_ROW_LABELS, canonical_field, row_of, values_differ
-from jixiao.rules.profile import Profile
 from jixiao.rules.scoring import Explanation, explain_form
 from jixiao.store.access import NOT_FOUND, NotFound, Principal
 from jixiao.store.deletion import may_delete
@@ -81,10 +80,6 @@ class FormView:
         return [f for f in self.findings if row_of(canonical_field(f.field)) == key]
 
 
-def _profile(document: StoredDocument, form: Form) -> Profile:
-    return form_profile(document, form.year, form.department)
-
-
 def form_view(session: Session, actor: Principal, form_id: int, saved: Document | None = None) -> FormView:
     """Everything the form page shows; NotFound outside the user's departments.
 
@@ -97,7 +92,7 @@ def form_view(session: Session, actor: Principal, form_id: int, saved: Document 
     document = session.get(StoredDocument, stored.document_id)
     assert document is not None
     model = (saved if saved is not None else rebuild(document)).forms[stored.position]
-    profile = _profile(document, model)
+    profile = form_profile(document, model.year, model.department)
     explained = [Recomputed(path, explanation, stated) for path, explanation, stated in explain_form(model, profile)]
     first: dict[str, Recomputed] = {}
     for value in explained:
